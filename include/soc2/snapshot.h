@@ -1,0 +1,154 @@
+/**
+ * @file soc2/snapshot.h
+ * @brief A snapshot: the resources of one or more input documents, in the
+ *        canonical resource model, ready to be evaluated.
+ *
+ * Each load call reads one document (a Terraform plan, a CloudFormation
+ * template, ...), detects or checks its format, and normalizes its resources
+ * onto the canonical model: Terraform AWS provider type and attribute names,
+ * split configuration folded onto the resource it configures, references
+ * between resources resolved, and values not known until apply marked
+ * unknown. A load that fails leaves the snapshot as it was.
+ *
+ * Thread-safety: a snapshot belongs to one thread at a time. Different
+ * snapshots may be used from different threads at once.
+ */
+#ifndef SOC2_SNAPSHOT_H
+#define SOC2_SNAPSHOT_H
+
+#include "common.h"
+
+SOC2_BEGIN_DECLS
+
+/** Opaque snapshot handle. */
+typedef struct soc2_snapshot soc2_snapshot;
+
+/** Opaque resource handle, owned by its snapshot (see soc2/resource.h). */
+typedef struct soc2_resource soc2_resource;
+
+/** Input formats. Values are stable; new formats are only added. */
+typedef enum soc2_format {
+    SOC2_FORMAT_AUTO = 0,           /**< Detect the format from the content. */
+    SOC2_FORMAT_TERRAFORM_PLAN = 1, /**< `terraform show -json` of a plan. */
+    SOC2_FORMAT_CLOUDFORMATION = 2  /**< CloudFormation template in JSON. */
+} soc2_format;
+
+/** Settings that bound the work a load may do (soc2_snapshot_set_limit). */
+typedef enum soc2_limit {
+    /** Largest input document in bytes. Default 1 GiB. */
+    SOC2_LIMIT_INPUT_BYTES = 1,
+    /** Most resources one snapshot may hold. Default 10,000,000. */
+    SOC2_LIMIT_RESOURCES = 2
+} soc2_limit;
+
+/**
+ * Returns the short name of a format ("terraform-plan", "cloudformation",
+ * "auto"), or NULL for a value that is not a soc2_format.
+ *
+ * @return a static string; do not free it.
+ *
+ * Thread-safety: safe from any thread.
+ */
+SOC2_API const char *soc2_format_name(soc2_format format);
+
+/**
+ * Looks up a format by the name soc2_format_name() returns.
+ *
+ * @param[out] out the format.
+ * @param name a format name such as "terraform-plan".
+ * @return SOC2_OK, or SOC2_ENOTFOUND when no format has that name,
+ *         or SOC2_EINVAL when an argument is NULL.
+ *
+ * Thread-safety: safe from any thread.
+ */
+SOC2_API int soc2_format_from_name(soc2_format *out, const char *name);
+
+/**
+ * Creates an empty snapshot.
+ *
+ * @param[out] out the new snapshot; the caller frees it with
+ *             soc2_snapshot_free().
+ * @return SOC2_OK, SOC2_EINVAL when `out` is NULL, or SOC2_ENOMEM.
+ *
+ * Thread-safety: safe from any thread.
+ */
+SOC2_API int soc2_snapshot_new(soc2_snapshot **out);
+
+/**
+ * Frees a snapshot and every resource in it. Resources, iterators and
+ * reports made from the snapshot must not be used afterwards.
+ *
+ * @param snapshot the snapshot, or NULL (nothing happens).
+ */
+SOC2_API void soc2_snapshot_free(soc2_snapshot *snapshot);
+
+/**
+ * Sets a limit for later loads into this snapshot.
+ *
+ * @param snapshot the snapshot.
+ * @param limit which limit to set.
+ * @param value the new limit; must be greater than zero.
+ * @return SOC2_OK, or SOC2_EINVAL for an unknown limit or a zero value.
+ */
+SOC2_API int soc2_snapshot_set_limit(soc2_snapshot *snapshot, soc2_limit limit,
+                                     size_t value);
+
+/**
+ * Reads one document from a file and adds its resources to the snapshot.
+ *
+ * @param snapshot the snapshot to add to.
+ * @param path the file to read; libsoc2 keeps a copy of the path as the
+ *        document name that findings report.
+ * @param format the expected format, or SOC2_FORMAT_AUTO to detect it.
+ * @return SOC2_OK; SOC2_EIO when the file cannot be read; SOC2_EPARSE for
+ *         malformed JSON (the last error has the line and column);
+ *         SOC2_EFORMAT when the document is not of a supported format or
+ *         does not follow its format (the last error names the place as a
+ *         JSON pointer); SOC2_ELIMIT when a limit is exceeded; SOC2_ENOMEM.
+ *         On failure the snapshot is unchanged.
+ */
+SOC2_API int soc2_snapshot_load_file(soc2_snapshot *snapshot, const char *path,
+                                     soc2_format format);
+
+/**
+ * Reads one document from memory and adds its resources to the snapshot.
+ *
+ * @param snapshot the snapshot to add to.
+ * @param data the document; need not be NUL-terminated. libsoc2 does not
+ *        keep a reference to it after the call returns.
+ * @param length the number of bytes in `data`.
+ * @param name the name findings and errors report for this document (a
+ *        file name, say); copied. NULL gives "<buffer>".
+ * @param format the expected format, or SOC2_FORMAT_AUTO to detect it.
+ * @return as soc2_snapshot_load_file(), without SOC2_EIO.
+ */
+SOC2_API int soc2_snapshot_load_buffer(soc2_snapshot *snapshot, const char *data,
+                                       size_t length, const char *name,
+                                       soc2_format format);
+
+/**
+ * Returns the number of resources in the snapshot, folded split
+ * configuration resources included.
+ */
+SOC2_API size_t soc2_snapshot_resource_count(const soc2_snapshot *snapshot);
+
+/**
+ * Returns the number of documents loaded into the snapshot.
+ */
+SOC2_API size_t soc2_snapshot_document_count(const soc2_snapshot *snapshot);
+
+/**
+ * Describes the document at `index` (0-based, in load order).
+ *
+ * @param snapshot the snapshot.
+ * @param index the document index.
+ * @param[out] name the document name; owned by the snapshot. May be NULL.
+ * @param[out] format the detected or requested format. May be NULL.
+ * @return SOC2_OK, or SOC2_ENOTFOUND when `index` is out of range.
+ */
+SOC2_API int soc2_snapshot_document(const soc2_snapshot *snapshot, size_t index,
+                                    const char **name, soc2_format *format);
+
+SOC2_END_DECLS
+
+#endif

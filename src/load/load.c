@@ -1,0 +1,317 @@
+/* The loading front end: reads a document, parses it once with jansson,
+ * detects its format, runs the adapter and commits the result. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <soc2/snapshot.h>
+
+#include "loader.h"
+#include "../core/error.h"
+#include "../util/array.h"
+#include "../util/jsonpos.h"
+#include "../util/strbuf.h"
+
+static const struct {
+    soc2_format format;
+    int (*detect)(const json_t *root);
+    adapter_load_fn load;
+} adapters[] = {
+    {SOC2_FORMAT_TERRAFORM_PLAN, tfplan_detect, tfplan_load},
+    {SOC2_FORMAT_CLOUDFORMATION, cfn_detect, cfn_load},
+};
+
+#define ADAPTER_COUNT (sizeof(adapters) / sizeof(adapters[0]))
+
+soc2_resource *loader_add_resource(soc2_loader *l, const char *address, const char *type,
+                                   const char *source_type, json_t *attrs, json_t *unknown)
+{
+    if (loader_find(l, address)) {
+        json_decref(attrs);
+        json_decref(unknown);
+        loader_fail(l, SOC2_EFORMAT, NULL, "resource address \"%s\" appears twice", address);
+        return NULL;
+    }
+    if (l->snapshot->count + l->count >= l->snapshot->limit_resources) {
+        json_decref(attrs);
+        json_decref(unknown);
+        loader_fail(l, SOC2_ELIMIT, NULL,
+                    "the snapshot would hold more than %zu resources (SOC2_LIMIT_RESOURCES)",
+                    l->snapshot->limit_resources);
+        return NULL;
+    }
+
+    soc2_resource *r = resource_new(l->snapshot, address, type, source_type, attrs, unknown);
+    if (!r) {
+        error_nomem();
+        return NULL;
+    }
+    r->document = l->document;
+    if (ARRAY_PUSH(l->resources, l->count, l->cap, r) < 0 ||
+        strmap_put(&l->by_address, address, r) < 0) {
+        if (l->count && l->resources[l->count - 1] == r)
+            l->count--;
+        resource_free(r);
+        error_nomem();
+        return NULL;
+    }
+    return r;
+}
+
+int loader_add_reference(soc2_loader *l, soc2_resource *r, const char *path,
+                         const char *target_address)
+{
+    (void)l;
+    if (resource_add_edge(r, path, target_address, NULL) < 0)
+        return error_nomem();
+    return SOC2_OK;
+}
+
+soc2_resource *loader_find(const soc2_loader *l, const char *address)
+{
+    return strmap_get(&l->by_address, address);
+}
+
+int loader_fail(soc2_loader *l, int code, const char *pointer, const char *fmt, ...)
+{
+    int line = 0, column = 0;
+    if (pointer && l->text)
+        json_locate(l->text, l->text_length, pointer, &line, &column);
+
+    strbuf message = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&message, fmt, ap);
+    va_end(ap);
+    if (pointer && *pointer)
+        sb_printf(&message, " (at %s)", pointer);
+    error_set_input(code, l->document->name, line, column, pointer, "%s", sb_str(&message));
+    sb_free(&message);
+    return code;
+}
+
+/* Parsing. */
+
+static int parse_error_code(const json_error_t *err)
+{
+    switch (json_error_code(err)) {
+    case json_error_out_of_memory:
+        return SOC2_ENOMEM;
+    case json_error_stack_overflow:
+        return SOC2_ELIMIT;
+    default:
+        return SOC2_EPARSE;
+    }
+}
+
+static int parse(const char *name, const char *data, size_t length, json_t **out)
+{
+    json_error_t err;
+    *out = json_loadb(data, length, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+    if (*out)
+        return SOC2_OK;
+
+    int code = parse_error_code(&err);
+    if (code == SOC2_ELIMIT)
+        return error_set_input(code, name, err.line, err.column, NULL,
+                               "JSON nesting deeper than %d levels", JSON_PARSER_MAX_DEPTH);
+    if (length == 0)
+        return error_set_input(code, name, 0, 0, NULL, "the document is empty");
+    return error_set_input(code, name, err.line, err.column, NULL, "malformed JSON: %s",
+                           err.text);
+}
+
+static int detect(const char *name, const json_t *root, size_t *adapter)
+{
+    size_t found = ADAPTER_COUNT;
+    for (size_t i = 0; i < ADAPTER_COUNT; i++) {
+        if (!adapters[i].detect(root))
+            continue;
+        if (found != ADAPTER_COUNT)
+            return error_set_input(SOC2_EFORMAT, name, 0, 0, NULL,
+                                   "the document looks like both %s and %s; name the format",
+                                   soc2_format_name(adapters[found].format),
+                                   soc2_format_name(adapters[i].format));
+        found = i;
+    }
+    if (found == ADAPTER_COUNT) {
+        strbuf tried = STRBUF_INIT;
+        for (size_t i = 0; i < ADAPTER_COUNT; i++)
+            sb_printf(&tried, "%s%s", i ? ", " : "", soc2_format_name(adapters[i].format));
+        error_set_input(SOC2_EFORMAT, name, 0, 0, NULL,
+                        "not a recognized input format (tried %s)", sb_str(&tried));
+        sb_free(&tried);
+        return SOC2_EFORMAT;
+    }
+    *adapter = found;
+    return SOC2_OK;
+}
+
+/* Commit. */
+
+static int resolve_references(soc2_loader *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        soc2_resource *r = l->resources[i];
+        for (size_t j = 0; j < r->edge_count; j++)
+            if (!r->edges[j].target)
+                r->edges[j].target = loader_find(l, r->edges[j].target_address);
+    }
+    return SOC2_OK;
+}
+
+static int commit(soc2_loader *l)
+{
+    soc2_snapshot *s = l->snapshot;
+    if (array_reserve((void **)&s->resources, &s->cap, s->count + l->count,
+                      sizeof(*s->resources)) < 0 ||
+        array_reserve((void **)&s->documents, &s->document_cap, s->document_count + 1,
+                      sizeof(*s->documents)) < 0)
+        return error_nomem();
+
+    l->document->first = s->count;
+    l->document->count = l->count;
+    for (size_t i = 0; i < l->count; i++) {
+        l->resources[i]->index = s->count;
+        s->resources[s->count++] = l->resources[i];
+    }
+    s->documents[s->document_count++] = l->document;
+    s->indexed = 0;
+    l->count = 0;
+    l->document = NULL;
+    return SOC2_OK;
+}
+
+static void loader_release(soc2_loader *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        resource_free(l->resources[i]);
+    free(l->resources);
+    strmap_free(&l->by_address);
+    if (l->document) {
+        free(l->document->name);
+        free(l->document);
+    }
+}
+
+static int load_text(soc2_snapshot *s, const char *data, size_t length, const char *name,
+                     soc2_format format)
+{
+    if (length > s->limit_input_bytes)
+        return error_set_input(SOC2_ELIMIT, name, 0, 0, NULL,
+                               "the document is %zu bytes, more than the limit of %zu "
+                               "(SOC2_LIMIT_INPUT_BYTES)",
+                               length, s->limit_input_bytes);
+
+    /* A UTF-8 byte-order mark is allowed and ignored. */
+    const char *text = data;
+    size_t text_length = length;
+    if (text_length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        text_length -= 3;
+    }
+
+    json_t *root;
+    int rc = parse(name, text, text_length, &root);
+    if (rc != SOC2_OK)
+        return rc;
+
+    size_t adapter = ADAPTER_COUNT;
+    if (format == SOC2_FORMAT_AUTO) {
+        rc = detect(name, root, &adapter);
+    } else {
+        for (size_t i = 0; i < ADAPTER_COUNT; i++)
+            if (adapters[i].format == format)
+                adapter = i;
+        if (adapter == ADAPTER_COUNT)
+            rc = error_set(SOC2_EINVAL, "unsupported input format %d", (int)format);
+        else if (!adapters[adapter].detect(root))
+            rc = error_set_input(SOC2_EFORMAT, name, 0, 0, NULL, "the document is not %s",
+                                 soc2_format_name(format));
+    }
+    if (rc != SOC2_OK) {
+        json_decref(root);
+        return rc;
+    }
+
+    soc2_loader l = {0};
+    l.snapshot = s;
+    l.text = text;
+    l.text_length = text_length;
+    strmap_init(&l.by_address);
+    l.document = calloc(1, sizeof(*l.document));
+    if (!l.document || !(l.document->name = strdup(name))) {
+        json_decref(root);
+        loader_release(&l);
+        return error_nomem();
+    }
+    l.document->format = adapters[adapter].format;
+
+    rc = adapters[adapter].load(&l, root);
+    json_decref(root);
+    if (rc == SOC2_OK)
+        rc = resolve_references(&l);
+    if (rc == SOC2_OK)
+        rc = fold_document(&l);
+    if (rc == SOC2_OK)
+        rc = commit(&l);
+    loader_release(&l);
+    return rc;
+}
+
+int soc2_snapshot_load_buffer(soc2_snapshot *s, const char *data, size_t length,
+                              const char *name, soc2_format format)
+{
+    if (!s || (!data && length))
+        return error_set(SOC2_EINVAL, "snapshot and data must not be NULL");
+    return load_text(s, data ? data : "", length, name ? name : "<buffer>", format);
+}
+
+int soc2_snapshot_load_file(soc2_snapshot *s, const char *path, soc2_format format)
+{
+    if (!s || !path)
+        return error_set(SOC2_EINVAL, "snapshot and path must not be NULL");
+
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "is a directory, not a file");
+    }
+
+    strbuf data = STRBUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (data.len + n > s->limit_input_bytes) {
+            fclose(f);
+            sb_free(&data);
+            return error_set_input(SOC2_ELIMIT, path, 0, 0, NULL,
+                                   "the file is larger than the limit of %zu bytes "
+                                   "(SOC2_LIMIT_INPUT_BYTES)",
+                                   s->limit_input_bytes);
+        }
+        if (sb_append(&data, chunk, n) < 0)
+            break;
+    }
+    int read_failed = ferror(f);
+    fclose(f);
+    if (data.failed) {
+        sb_free(&data);
+        return error_nomem();
+    }
+    if (read_failed) {
+        sb_free(&data);
+        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "read failed");
+    }
+
+    int rc = load_text(s, data.data ? data.data : "", data.len, path, format);
+    sb_free(&data);
+    return rc;
+}

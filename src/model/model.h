@@ -1,0 +1,145 @@
+/* The canonical resource model: resources, the documents they come from, and
+ * the snapshot that holds them. See docs/architecture.md for how adapters
+ * fill it and how rules read it. */
+#ifndef SOC2_MODEL_MODEL_H
+#define SOC2_MODEL_MODEL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include <soc2/snapshot.h>
+
+#include "../util/strmap.h"
+
+/* A reference from an attribute of one resource to another resource:
+ * Terraform configuration references, CloudFormation Ref/Fn::GetAtt, and
+ * attribute values equal to another resource's ID or ARN. */
+typedef struct soc2_edge {
+    char *path;                    /* attribute path in the source resource */
+    char *target_address;          /* target address as written, resolved to
+                                      the document's namespace */
+    struct soc2_resource *target;  /* NULL when no resource has that address */
+} soc2_edge;
+
+/* A reference seen from its target. */
+typedef struct soc2_in_edge {
+    struct soc2_resource *source;
+    const char *path; /* borrowed from the source's edge */
+} soc2_in_edge;
+
+/* Where a folded value came from: everything at or below `path` in the
+ * parent was copied from `source`. */
+typedef struct soc2_origin {
+    char *path;
+    struct soc2_resource *source;
+} soc2_origin;
+
+typedef struct soc2_document {
+    char *name;
+    soc2_format format;
+    size_t first;  /* index of its first resource in the snapshot */
+    size_t count;  /* number of resources */
+} soc2_document;
+
+/* Resource flags. */
+enum {
+    /* Stands for a resource the input does not contain, made so that split
+     * configuration naming it (an aws_s3_bucket_policy for a bucket defined
+     * elsewhere) is still evaluated. */
+    RESOURCE_PLACEHOLDER = 1u << 0
+};
+
+struct soc2_resource {
+    char *address;
+    const char *type;        /* interned in the snapshot */
+    const char *source_type; /* interned in the snapshot */
+    const soc2_document *document;
+    json_t *attrs;   /* an object; owned */
+    json_t *unknown; /* mask of values unknown until apply: the same shape as
+                        attrs, holding `true` where a value is unknown, pruned
+                        of known parts; NULL when everything is known */
+    soc2_edge *edges;
+    size_t edge_count, edge_cap;
+    soc2_origin *origins;
+    size_t origin_count, origin_cap;
+    struct soc2_resource *folded_into;
+    unsigned flags;
+    size_t index; /* position in the snapshot */
+
+    /* Built by snapshot_index(): references to this resource. */
+    soc2_in_edge *in_edges;
+    size_t in_count, in_cap;
+};
+
+typedef struct ptrvec {
+    void **items;
+    size_t count, cap;
+} ptrvec;
+
+struct soc2_snapshot {
+    soc2_resource **resources;
+    size_t count, cap;
+    soc2_document **documents;
+    size_t document_count, document_cap;
+    strmap interned; /* type names -> themselves */
+    size_t limit_input_bytes;
+    size_t limit_resources;
+
+    /* Indexes, valid while `indexed` is set (see snapshot_index). */
+    int indexed;
+    strmap by_type;     /* type -> ptrvec of resources, load order */
+    strmap by_identity; /* ID, ARN or name -> ptrvec of resources */
+};
+
+int ptrvec_push(ptrvec *vec, void *item);
+void ptrvec_free(ptrvec *vec);
+
+/* Creates a resource that owns `attrs` and `unknown` (either may be NULL;
+ * attrs then becomes an empty object). Types are interned in `snapshot`.
+ * Returns NULL when memory runs out (and frees attrs and unknown). */
+soc2_resource *resource_new(soc2_snapshot *snapshot, const char *address, const char *type,
+                            const char *source_type, json_t *attrs, json_t *unknown);
+void resource_free(soc2_resource *resource);
+
+/* Records a reference at `path` to the resource with `target_address`.
+ * A reference with the same path and target is recorded once. */
+int resource_add_edge(soc2_resource *resource, const char *path, const char *target_address,
+                      soc2_resource *target);
+
+/* Records that the values at and below `path` came from `source`. */
+int resource_add_origin(soc2_resource *resource, const char *path, soc2_resource *source);
+
+/* Returns the origin covering `path`, the longest match, or NULL. */
+const soc2_origin *resource_origin_for(const soc2_resource *resource, const char *path);
+
+/* Returns whether the resource has an edge at `path` or below it to a
+ * resource found in the snapshot. */
+int resource_has_edge_at(const soc2_resource *resource, const char *path);
+
+/* Interns a string in the snapshot; returns NULL when memory runs out. */
+const char *snapshot_intern(soc2_snapshot *snapshot, const char *s);
+
+/* Builds the type and identity indexes, value-based edges and the reverse
+ * edges of every resource. Called by soc2_evaluate before the first
+ * evaluation after a load. Returns SOC2_OK or SOC2_ENOMEM. */
+int snapshot_index(soc2_snapshot *snapshot);
+
+/* Returns the resources of `type` in load order (snapshot must be indexed),
+ * or NULL when there are none. */
+const ptrvec *snapshot_resources_of_type(const soc2_snapshot *snapshot, const char *type);
+
+/* Returns the resources whose ID, ARN or name is `value`, or NULL. ARNs
+ * ending in ":*" (CloudWatch Logs) also match without that suffix. */
+const ptrvec *snapshot_resources_by_identity(const soc2_snapshot *snapshot, const char *value);
+
+/* Marks the value at `steps` (a path) of a mask tree as unknown, creating
+ * the containers on the way. `*mask` may be NULL (a new object is made).
+ * Returns 0 or -1 when memory runs out. */
+int mask_mark_unknown(json_t **mask, const char *path);
+
+/* Removes the parts of a mask that mark nothing unknown (false leaves and
+ * containers left empty). Returns the pruned mask (NULL when nothing is
+ * unknown); consumes the reference it is given. */
+json_t *mask_prune(json_t *mask);
+
+#endif

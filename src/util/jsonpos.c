@@ -1,0 +1,313 @@
+#include "jsonpos.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+#define MAX_DEPTH 2048
+
+typedef struct scanner {
+    const char *p;
+    const char *end;
+    int line;
+    int column;
+} scanner;
+
+static void advance(scanner *s)
+{
+    if (*s->p == '\n') {
+        s->line++;
+        s->column = 1;
+    } else if (((unsigned char)*s->p & 0xC0) != 0x80) {
+        /* Columns count characters: UTF-8 continuation bytes add none. */
+        s->column++;
+    }
+    s->p++;
+}
+
+static void skip_space(scanner *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+        advance(s);
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static void put_utf8(strbuf *sb, unsigned long cp)
+{
+    if (cp < 0x80) {
+        sb_putc(sb, (char)cp);
+    } else if (cp < 0x800) {
+        sb_putc(sb, (char)(0xC0 | (cp >> 6)));
+        sb_putc(sb, (char)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        sb_putc(sb, (char)(0xE0 | (cp >> 12)));
+        sb_putc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        sb_putc(sb, (char)(0x80 | (cp & 0x3F)));
+    } else {
+        sb_putc(sb, (char)(0xF0 | (cp >> 18)));
+        sb_putc(sb, (char)(0x80 | ((cp >> 12) & 0x3F)));
+        sb_putc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        sb_putc(sb, (char)(0x80 | (cp & 0x3F)));
+    }
+}
+
+static int read_hex4(scanner *s, unsigned long *out)
+{
+    unsigned long v = 0;
+    for (int i = 0; i < 4; i++) {
+        if (s->p >= s->end)
+            return -1;
+        int h = hex_value(*s->p);
+        if (h < 0)
+            return -1;
+        v = v * 16 + (unsigned long)h;
+        advance(s);
+    }
+    *out = v;
+    return 0;
+}
+
+/* Reads a string starting at the opening quote; decodes it into `out` when
+ * `out` is not NULL. */
+static int read_string(scanner *s, strbuf *out)
+{
+    advance(s);
+    while (s->p < s->end && *s->p != '"') {
+        if (*s->p != '\\') {
+            if (out)
+                sb_putc(out, *s->p);
+            advance(s);
+            continue;
+        }
+        advance(s);
+        if (s->p >= s->end)
+            return -1;
+        char c = *s->p;
+        advance(s);
+        unsigned long cp;
+        switch (c) {
+        case 'b': cp = '\b'; break;
+        case 'f': cp = '\f'; break;
+        case 'n': cp = '\n'; break;
+        case 'r': cp = '\r'; break;
+        case 't': cp = '\t'; break;
+        case '"': case '\\': case '/': cp = (unsigned char)c; break;
+        case 'u':
+            if (read_hex4(s, &cp) < 0)
+                return -1;
+            if (cp >= 0xD800 && cp < 0xDC00 && s->end - s->p >= 6 && s->p[0] == '\\' &&
+                s->p[1] == 'u') {
+                advance(s);
+                advance(s);
+                unsigned long low;
+                if (read_hex4(s, &low) < 0)
+                    return -1;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            }
+            break;
+        default:
+            return -1;
+        }
+        if (out)
+            put_utf8(out, cp);
+    }
+    if (s->p >= s->end)
+        return -1;
+    advance(s);
+    return 0;
+}
+
+static int skip_value(scanner *s, int depth);
+
+static int skip_container(scanner *s, char close, int is_object, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return -1;
+    advance(s);
+    skip_space(s);
+    if (s->p < s->end && *s->p == close) {
+        advance(s);
+        return 0;
+    }
+    for (;;) {
+        if (is_object) {
+            skip_space(s);
+            if (s->p >= s->end || *s->p != '"' || read_string(s, NULL) < 0)
+                return -1;
+            skip_space(s);
+            if (s->p >= s->end || *s->p != ':')
+                return -1;
+            advance(s);
+        }
+        if (skip_value(s, depth + 1) < 0)
+            return -1;
+        skip_space(s);
+        if (s->p >= s->end)
+            return -1;
+        if (*s->p == close) {
+            advance(s);
+            return 0;
+        }
+        if (*s->p != ',')
+            return -1;
+        advance(s);
+    }
+}
+
+static int skip_value(scanner *s, int depth)
+{
+    skip_space(s);
+    if (s->p >= s->end)
+        return -1;
+    switch (*s->p) {
+    case '{': return skip_container(s, '}', 1, depth);
+    case '[': return skip_container(s, ']', 0, depth);
+    case '"': return read_string(s, NULL);
+    default:
+        while (s->p < s->end && strchr(",]} \t\r\n", *s->p) == NULL)
+            advance(s);
+        return 0;
+    }
+}
+
+/* Decodes the next reference token of `pointer` into `token`; returns the
+ * rest of the pointer, or NULL when there is no token left. */
+static const char *next_token(const char *pointer, strbuf *token)
+{
+    if (*pointer != '/')
+        return NULL;
+    sb_reset(token);
+    sb_puts(token, "");
+    const char *p = pointer + 1;
+    while (*p && *p != '/') {
+        if (p[0] == '~' && p[1] == '1') {
+            sb_putc(token, '/');
+            p += 2;
+        } else if (p[0] == '~' && p[1] == '0') {
+            sb_putc(token, '~');
+            p += 2;
+        } else {
+            sb_putc(token, *p++);
+        }
+    }
+    return p;
+}
+
+static int parse_index(const char *s, size_t *out)
+{
+    if (!*s)
+        return -1;
+    size_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (size_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int descend(scanner *s, const char *token)
+{
+    skip_space(s);
+    if (s->p >= s->end)
+        return -1;
+
+    if (*s->p == '[') {
+        size_t index;
+        if (parse_index(token, &index) < 0)
+            return -1;
+        advance(s);
+        for (size_t i = 0; i < index; i++) {
+            if (skip_value(s, 1) < 0)
+                return -1;
+            skip_space(s);
+            if (s->p >= s->end || *s->p != ',')
+                return -1;
+            advance(s);
+        }
+        skip_space(s);
+        return (s->p < s->end && *s->p != ']') ? 0 : -1;
+    }
+
+    if (*s->p != '{')
+        return -1;
+    advance(s);
+    strbuf key = STRBUF_INIT;
+    for (;;) {
+        skip_space(s);
+        if (s->p >= s->end || *s->p != '"')
+            break;
+        sb_reset(&key);
+        sb_puts(&key, "");
+        if (read_string(s, &key) < 0)
+            break;
+        skip_space(s);
+        if (s->p >= s->end || *s->p != ':')
+            break;
+        advance(s);
+        skip_space(s);
+        if (strcmp(sb_str(&key), token) == 0) {
+            sb_free(&key);
+            return 0;
+        }
+        if (skip_value(s, 1) < 0)
+            break;
+        skip_space(s);
+        if (s->p >= s->end || *s->p != ',')
+            break;
+        advance(s);
+    }
+    sb_free(&key);
+    return -1;
+}
+
+int json_locate(const char *text, size_t length, const char *pointer, int *line, int *column)
+{
+    scanner s = {text, text + length, 1, 1};
+    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        s.p += 3;
+
+    strbuf token = STRBUF_INIT;
+    const char *rest = pointer;
+    int rc = 0;
+    while (rc == 0 && (rest = next_token(rest, &token)) != NULL)
+        rc = descend(&s, sb_str(&token));
+    sb_free(&token);
+    if (rc < 0)
+        return -1;
+
+    skip_space(&s);
+    *line = s.line;
+    *column = s.column;
+    return 0;
+}
+
+void json_pointer_append(strbuf *sb, const char *token)
+{
+    sb_putc(sb, '/');
+    for (const char *p = token; *p; p++) {
+        if (*p == '~')
+            sb_puts(sb, "~0");
+        else if (*p == '/')
+            sb_puts(sb, "~1");
+        else
+            sb_putc(sb, *p);
+    }
+}
+
+void json_pointer_append_index(strbuf *sb, size_t index)
+{
+    sb_printf(sb, "/%zu", index);
+}
