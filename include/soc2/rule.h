@@ -83,7 +83,8 @@ SOC2_API soc2_rule_scope soc2_rule_scope_of(const soc2_rule *rule);
 SOC2_API soc2_rule_origin soc2_rule_origin_of(const soc2_rule *rule);
 
 /** Returns the file or buffer name a declarative rule was read from, "" for
- *  callback rules, and "builtin" for the built-in pack. */
+ *  callback rules, and "builtin:FILE" (such as "builtin:iam.json") for the
+ *  built-in pack. */
 SOC2_API const char *soc2_rule_source(const soc2_rule *rule);
 
 /** Returns the number of resource types the rule reads. */
@@ -109,8 +110,8 @@ SOC2_API int soc2_control_iterator_new(soc2_control_iterator **out,
                                        const char *framework);
 
 /**
- * Advances a control iterator. Controls come grouped by framework, in the
- * order the mapping lists them.
+ * Advances a control iterator. Controls come sorted by framework ID, then by
+ * control ID in natural order ("CC6.2" before "CC6.10").
  *
  * @param[out] framework the framework ID ("SOC2"); may be NULL.
  * @param[out] control the control ID ("CC6.1"); may be NULL.

@@ -8,7 +8,7 @@
  * leaves nothing to free; long messages are cut at the buffer size. */
 #define MESSAGE_SIZE 1024
 #define FILE_SIZE 1024
-#define POINTER_SIZE 512
+#define POINTER_SIZE 2048
 
 typedef struct thread_error {
     soc2_error error;

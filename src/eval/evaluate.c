@@ -1,1 +1,247 @@
-/* PLACEHOLDER */
+/* soc2_evaluate: runs every selected rule over the snapshot and builds the
+ * report, in a deterministic order (rules in engine order, resources in load
+ * order). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <soc2/report.h>
+
+#include "eval.h"
+#include "../core/error.h"
+#include "../report/report_internal.h"
+
+struct soc2_outcome {
+    int set;
+    soc2_finding_status status;
+    strbuf path;
+    strbuf message;
+};
+
+int soc2_outcome_set(soc2_outcome *o, soc2_finding_status status, const char *path,
+                     const char *message)
+{
+    if (!o)
+        return error_set(SOC2_EINVAL, "outcome must not be NULL");
+    if ((unsigned)status > SOC2_FINDING_ERROR)
+        return error_set(SOC2_EINVAL, "a callback rule may record pass, fail, unknown or "
+                                      "error, not status %d",
+                         (int)status);
+    sb_reset(&o->path);
+    sb_reset(&o->message);
+    sb_puts(&o->path, path ? path : "");
+    if (message)
+        sb_puts(&o->message, message);
+    if (o->path.failed || o->message.failed)
+        return error_nomem();
+    o->set = 1;
+    o->status = status;
+    return SOC2_OK;
+}
+
+static soc2_finding_status status_of(tv value)
+{
+    switch (value) {
+    case TV_TRUE: return SOC2_FINDING_PASS;
+    case TV_FALSE: return SOC2_FINDING_FAIL;
+    case TV_UNKNOWN: return SOC2_FINDING_UNKNOWN;
+    case TV_ERROR: break;
+    }
+    return SOC2_FINDING_ERROR;
+}
+
+/* Writes the finding's message: the rule's sentence for the status, then
+ * what the deciding operator noted. */
+static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
+                             const char *path, const soc2_resource *evidence, const char *note)
+{
+    strbuf m = STRBUF_INIT;
+    switch (status) {
+    case SOC2_FINDING_PASS:
+        sb_printf(&m, "Passes: %s.", rule->title);
+        break;
+    case SOC2_FINDING_FAIL:
+        sb_puts(&m, rule->message ? rule->message : rule->title);
+        sb_putc(&m, '.');
+        break;
+    case SOC2_FINDING_UNKNOWN:
+        sb_printf(&m, "Not decided until apply: %s depends on %s%s%s, which is not known yet.",
+                  rule->title, evidence ? evidence->address : "", evidence && *path ? "." : "",
+                  *path ? path : (evidence ? "" : "a value"));
+        break;
+    default:
+        sb_printf(&m, "Could not be evaluated: %s.", rule->title);
+        break;
+    }
+    if (note && *note && status != SOC2_FINDING_PASS)
+        sb_printf(&m, " %c%s%s", note[0] >= 'a' && note[0] <= 'z' ? note[0] - 'a' + 'A' : note[0],
+                  note + 1, note[strlen(note) - 1] == '.' ? "" : ".");
+    return sb_steal(&m);
+}
+
+/* Finds which resource holds the deciding value: a related resource a join
+ * followed, or the resource a folded value came from. Returns NULL when it
+ * is the finding's own resource. */
+static const soc2_resource *evidence_of(const soc2_resource *subject, const eval_result *r)
+{
+    if (r->resource && r->resource != subject)
+        return r->resource;
+    if (subject) {
+        const soc2_origin *origin = resource_origin_for(subject, sb_str(&r->path));
+        if (origin && r->path.len)
+            return origin->source;
+    }
+    return NULL;
+}
+
+static int add_finding(soc2_report *report, const soc2_rule *rule, const soc2_resource *subject,
+                       const eval_result *r)
+{
+    soc2_finding_status status = status_of(r->value);
+    const soc2_resource *evidence = evidence_of(subject, r);
+    char *path = strdup(sb_str(&r->path));
+    char *message = compose_message(rule, status, sb_str(&r->path),
+                                    r->resource && r->resource != subject ? r->resource : NULL,
+                                    sb_str(&r->note));
+    return report_add(report, rule, subject, status, path, evidence, message);
+}
+
+static int run_callback(soc2_report *report, const soc2_rule *rule, const soc2_resource *res)
+{
+    soc2_outcome outcome = {0};
+    sb_init(&outcome.path);
+    sb_init(&outcome.message);
+
+    int rc = rule->callback(&outcome, res, rule->payload);
+    eval_result r;
+    result_init(&r);
+    if (rc != 0) {
+        r.value = TV_ERROR;
+        result_note(&r, "the callback returned %d", rc);
+    } else if (!outcome.set) {
+        r.value = TV_ERROR;
+        result_note(&r, "the callback recorded no outcome");
+    } else {
+        r.value = outcome.status == SOC2_FINDING_PASS      ? TV_TRUE
+                  : outcome.status == SOC2_FINDING_FAIL    ? TV_FALSE
+                  : outcome.status == SOC2_FINDING_UNKNOWN ? TV_UNKNOWN
+                                                           : TV_ERROR;
+        r.resource = res;
+        sb_puts(&r.path, sb_str(&outcome.path));
+    }
+
+    int added;
+    if (rc == 0 && outcome.set && outcome.message.len) {
+        added = report_add(report, rule, res, status_of(r.value), strdup(sb_str(&r.path)),
+                           evidence_of(res, &r), strdup(sb_str(&outcome.message)));
+    } else {
+        added = add_finding(report, rule, res, &r);
+    }
+    result_free(&r);
+    sb_free(&outcome.path);
+    sb_free(&outcome.message);
+    return added;
+}
+
+static int evaluate_on(soc2_report *report, const soc2_rule *rule, const eval_ctx *ctx,
+                       const soc2_resource *res)
+{
+    if (rule->callback)
+        return run_callback(report, rule, res);
+
+    eval_result r;
+    result_init(&r);
+    if (res) {
+        cursor root;
+        cursor_root(&root, res);
+        condition_eval(rule->assertion, ctx, &root, &r);
+    } else {
+        condition_eval(rule->assertion, ctx, NULL, &r);
+    }
+    int rc = add_finding(report, rule, res, &r);
+    result_free(&r);
+    return rc;
+}
+
+static int rule_reads(const soc2_rule *rule, const char *type)
+{
+    for (size_t i = 0; i < rule->type_count; i++)
+        if (strcmp(rule->types[i], type) == 0)
+            return 1;
+    return 0;
+}
+
+static int evaluate_rule(soc2_report *report, const soc2_rule *rule, const eval_ctx *ctx)
+{
+    if (rule->scope == SOC2_SCOPE_ACCOUNT)
+        return evaluate_on(report, rule, ctx, NULL);
+
+    const soc2_snapshot *s = ctx->snapshot;
+    for (size_t i = 0; i < s->count; i++)
+        if (rule_reads(rule, s->resources[i]->type) &&
+            evaluate_on(report, rule, ctx, s->resources[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int select_rules(soc2_report *report, const soc2_engine *engine,
+                        const soc2_eval_options *options)
+{
+    report->evaluated = calloc(engine->count ? engine->count : 1, sizeof(*report->evaluated));
+    if (!report->evaluated)
+        return error_nomem();
+
+    if (!options || !options->rule_ids) {
+        for (size_t i = 0; i < engine->count; i++)
+            report->evaluated[report->evaluated_count++] = engine->rules[i];
+        return SOC2_OK;
+    }
+
+    for (size_t i = 0; i < options->rule_id_count; i++) {
+        const char *id = options->rule_ids[i];
+        if (!id || !strmap_get(&engine->by_id, id))
+            return error_set(SOC2_EINVAL, "no rule with ID \"%s\" in the engine",
+                             id ? id : "(null)");
+    }
+    /* Keep engine order whatever order the caller listed the IDs in. */
+    for (size_t i = 0; i < engine->count; i++)
+        for (size_t k = 0; k < options->rule_id_count; k++)
+            if (strcmp(engine->rules[i]->id, options->rule_ids[k]) == 0) {
+                report->evaluated[report->evaluated_count++] = engine->rules[i];
+                break;
+            }
+    return SOC2_OK;
+}
+
+int soc2_evaluate(soc2_report **out, const soc2_engine *engine, soc2_snapshot *snapshot,
+                  const soc2_eval_options *options)
+{
+    if (!out || !engine || !snapshot)
+        return error_set(SOC2_EINVAL, "out, engine and snapshot must not be NULL");
+    if (options && (options->version < 1 || options->version > SOC2_EVAL_OPTIONS_VERSION))
+        return error_set(SOC2_EINVAL, "unsupported soc2_eval_options version %u (this library "
+                                      "supports 1 to %d)",
+                         options->version, SOC2_EVAL_OPTIONS_VERSION);
+
+    int rc = snapshot_index(snapshot);
+    if (rc != SOC2_OK)
+        return rc;
+
+    soc2_report *report = report_new(engine, snapshot);
+    if (!report)
+        return error_nomem();
+    rc = select_rules(report, engine, options);
+    if (rc != SOC2_OK) {
+        soc2_report_free(report);
+        return rc;
+    }
+
+    eval_ctx ctx = {snapshot};
+    for (size_t i = 0; i < report->evaluated_count; i++) {
+        if (evaluate_rule(report, report->evaluated[i], &ctx) < 0) {
+            soc2_report_free(report);
+            return error_nomem();
+        }
+    }
+    *out = report;
+    return SOC2_OK;
+}

@@ -237,6 +237,15 @@ static int load_text(soc2_snapshot *s, const char *data, size_t length, const ch
         return rc;
     }
 
+    rc = loader_run(s, name, text, text_length, adapters[adapter].format,
+                    adapters[adapter].load, root);
+    json_decref(root);
+    return rc;
+}
+
+int loader_run(soc2_snapshot *s, const char *name, const char *text, size_t text_length,
+               soc2_format format, adapter_load_fn load, json_t *root)
+{
     soc2_loader l = {0};
     l.snapshot = s;
     l.text = text;
@@ -244,14 +253,12 @@ static int load_text(soc2_snapshot *s, const char *data, size_t length, const ch
     strmap_init(&l.by_address);
     l.document = calloc(1, sizeof(*l.document));
     if (!l.document || !(l.document->name = strdup(name))) {
-        json_decref(root);
         loader_release(&l);
         return error_nomem();
     }
-    l.document->format = adapters[adapter].format;
+    l.document->format = format;
 
-    rc = adapters[adapter].load(&l, root);
-    json_decref(root);
+    int rc = load(&l, root);
     if (rc == SOC2_OK)
         rc = resolve_references(&l);
     if (rc == SOC2_OK)

@@ -49,6 +49,13 @@ soc2_resource *loader_find(const soc2_loader *loader, const char *address);
 int loader_fail(soc2_loader *loader, int code, const char *pointer, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Runs `load` on the parsed document `root` (not consumed) and, when it
+ * succeeds, resolves references, folds and commits the resources to the
+ * snapshot as one document called `name`. `text` is the document text for
+ * locating errors, or NULL. */
+int loader_run(soc2_snapshot *snapshot, const char *name, const char *text,
+               size_t text_length, soc2_format format, adapter_load_fn load, json_t *root);
+
 /* Adapters. */
 int tfplan_detect(const json_t *root);
 int tfplan_load(soc2_loader *loader, json_t *root);

@@ -1,4 +1,672 @@
-/* PLACEHOLDER: replaced by the Terraform plan adapter. */
+/* The Terraform plan adapter: reads the JSON that `terraform show -json`
+ * prints for a saved plan.
+ *
+ * Resources come from `resource_changes` (or, when a plan has none, from
+ * the modules of `planned_values`): every managed resource instance that
+ * still exists after the apply, with its planned `after` values as
+ * attributes and `after_unknown` as the unknown mask. Data sources, objects
+ * planned only for deletion and deposed objects are left out on purpose.
+ * References come from the expressions of the `configuration` section and
+ * are followed through module variables and outputs by tfrefs.c. */
+#include <stdarg.h>
+#include <string.h>
+
+#include <soc2/error.h>
+
 #include "loader.h"
-int tfplan_detect(const json_t *root) { (void)root; return 0; }
-int tfplan_load(soc2_loader *loader, json_t *root) { (void)root; return loader_fail(loader, SOC2_EFORMAT, NULL, "not implemented"); }
+#include "tfrefs.h"
+#include "../core/error.h"
+#include "../util/jsonpos.h"
+#include "../util/path.h"
+#include "../util/strbuf.h"
+
+int tfplan_detect(const json_t *root)
+{
+    return json_is_object(root) && json_is_string(json_object_get(root, "format_version")) &&
+           (json_object_get(root, "resource_changes") || json_object_get(root, "planned_values"));
+}
+
+typedef struct plan_reader {
+    soc2_loader *loader;
+    tfrefs refs;
+    strbuf pointer; /* JSON pointer of the value being read */
+} plan_reader;
+
+static const char *json_kind(const json_t *value)
+{
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
+    }
+}
+
+/* Records an error about the value at the current pointer. */
+static int fail_here(plan_reader *pr, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail_here(plan_reader *pr, int code, const char *fmt, ...)
+{
+    strbuf message = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&message, fmt, ap);
+    va_end(ap);
+    if (message.failed) {
+        sb_free(&message);
+        return error_nomem();
+    }
+    loader_fail(pr->loader, code, pr->pointer.failed ? NULL : sb_str(&pr->pointer), "%s",
+                sb_str(&message));
+    sb_free(&message);
+    return code;
+}
+
+static size_t enter(plan_reader *pr, const char *member)
+{
+    size_t mark = pr->pointer.len;
+    json_pointer_append(&pr->pointer, member);
+    return mark;
+}
+
+static size_t enter_index(plan_reader *pr, size_t index)
+{
+    size_t mark = pr->pointer.len;
+    json_pointer_append_index(&pr->pointer, index);
+    return mark;
+}
+
+static void leave(plan_reader *pr, size_t mark)
+{
+    sb_truncate(&pr->pointer, mark);
+}
+
+/* Reads an optional member that must be of one kind when present. Returns
+ * SOC2_OK with *out set (NULL when absent or null), or an error naming the
+ * member. */
+static int get_member(plan_reader *pr, const json_t *object, const char *member,
+                      json_type type, const char *expected, const json_t **out)
+{
+    const json_t *value = json_object_get(object, member);
+    *out = NULL;
+    if (!value || json_is_null(value))
+        return SOC2_OK;
+    if (json_typeof(value) != type) {
+        size_t mark = enter(pr, member);
+        int rc = fail_here(pr, SOC2_EFORMAT, "\"%s\" must be %s, not %s", member, expected,
+                           json_kind(value));
+        leave(pr, mark);
+        return rc;
+    }
+    *out = value;
+    return SOC2_OK;
+}
+
+static int get_string(plan_reader *pr, const json_t *object, const char *member,
+                      int required, const char **out)
+{
+    const json_t *value;
+    int rc = get_member(pr, object, member, JSON_STRING, "a string", &value);
+    if (rc != SOC2_OK)
+        return rc;
+    if (!value && required)
+        return fail_here(pr, SOC2_EFORMAT, "the required string \"%s\" is missing", member);
+    *out = value ? json_string_value(value) : NULL;
+    return SOC2_OK;
+}
+
+/* Resources. */
+
+/* Adds one managed resource instance. Takes ownership of `attrs` and
+ * `unknown` whatever the outcome. */
+static int add_resource(plan_reader *pr, const char *address, const char *type, json_t *attrs,
+                        json_t *unknown)
+{
+    tf_address parts;
+    size_t mark = enter(pr, "address");
+    int rc = SOC2_OK;
+    if (tfrefs_parse_address(address, &parts) < 0)
+        rc = fail_here(pr, SOC2_EFORMAT, "\"%s\" is not a Terraform resource address", address);
+    else if (loader_find(pr->loader, address))
+        rc = fail_here(pr, SOC2_EFORMAT, "resource address \"%s\" appears twice", address);
+    leave(pr, mark);
+    if (rc != SOC2_OK) {
+        json_decref(attrs);
+        json_decref(unknown);
+        return rc;
+    }
+
+    soc2_resource *resource = loader_add_resource(pr->loader, address, type, type, attrs, unknown);
+    if (!resource)
+        return soc2_error_last()->code;
+    rc = tfrefs_add_instance(&pr->refs, resource);
+    return rc == SOC2_ENOMEM ? error_nomem() : rc;
+}
+
+/* Reads the mode of a resource and returns whether it is managed. */
+static int read_mode(plan_reader *pr, const json_t *object, const char *address, int *managed)
+{
+    const char *mode;
+    int rc = get_string(pr, object, "mode", 0, &mode);
+    if (rc != SOC2_OK)
+        return rc;
+    if (!mode) {
+        tf_address parts;
+        *managed = tfrefs_parse_address(address, &parts) < 0 || !parts.data;
+        return SOC2_OK;
+    }
+    if (strcmp(mode, "managed") != 0 && strcmp(mode, "data") != 0) {
+        size_t mark = enter(pr, "mode");
+        rc = fail_here(pr, SOC2_EFORMAT,
+                       "unsupported resource mode \"%s\" (expected \"managed\" or \"data\")", mode);
+        leave(pr, mark);
+        return rc;
+    }
+    *managed = strcmp(mode, "managed") == 0;
+    return SOC2_OK;
+}
+
+/* Returns whether the actions are exactly ["delete"]. */
+static int only_deleted(const json_t *actions)
+{
+    return json_array_size(actions) == 1 &&
+           strcmp(json_string_value(json_array_get(actions, 0)), "delete") == 0;
+}
+
+static int read_actions(plan_reader *pr, const json_t *change, const json_t **actions)
+{
+    size_t mark = enter(pr, "change");
+    int rc = get_member(pr, change, "actions", JSON_ARRAY, "an array of strings", actions);
+    if (rc == SOC2_OK && !*actions)
+        rc = fail_here(pr, SOC2_EFORMAT, "the required array \"actions\" is missing");
+    for (size_t i = 0; rc == SOC2_OK && i < json_array_size(*actions); i++) {
+        const json_t *action = json_array_get(*actions, i);
+        if (json_is_string(action))
+            continue;
+        size_t inner = enter(pr, "actions");
+        enter_index(pr, i);
+        rc = fail_here(pr, SOC2_EFORMAT, "an action must be a string, not %s", json_kind(action));
+        leave(pr, inner);
+    }
+    leave(pr, mark);
+    return rc;
+}
+
+static int read_change(plan_reader *pr, const json_t *item)
+{
+    if (!json_is_object(item))
+        return fail_here(pr, SOC2_EFORMAT, "a resource change must be an object, not %s",
+                         json_kind(item));
+
+    const char *address, *type;
+    int managed;
+    int rc = get_string(pr, item, "address", 1, &address);
+    if (rc == SOC2_OK)
+        rc = get_string(pr, item, "type", 1, &type);
+    if (rc == SOC2_OK)
+        rc = read_mode(pr, item, address, &managed);
+    if (rc != SOC2_OK)
+        return rc;
+
+    const json_t *change = NULL, *actions = NULL, *after = NULL, *after_unknown = NULL;
+    rc = get_member(pr, item, "change", JSON_OBJECT, "an object", &change);
+    if (rc == SOC2_OK && !change)
+        rc = fail_here(pr, SOC2_EFORMAT, "the required object \"change\" is missing");
+    if (rc == SOC2_OK)
+        rc = read_actions(pr, change, &actions);
+    if (rc != SOC2_OK)
+        return rc;
+
+    /* Left out on purpose: data sources, objects planned only for deletion,
+     * and deposed objects (the old half of a create-before-destroy
+     * replacement, always destroyed by the apply). */
+    if (!managed || only_deleted(actions) || json_object_get(item, "deposed"))
+        return SOC2_OK;
+
+    size_t mark = enter(pr, "change");
+    rc = get_member(pr, change, "after", JSON_OBJECT, "an object or null", &after);
+    if (rc == SOC2_OK) {
+        after_unknown = json_object_get(change, "after_unknown");
+        if (after_unknown && !json_is_object(after_unknown) && !json_is_boolean(after_unknown) &&
+            !json_is_null(after_unknown)) {
+            size_t inner = enter(pr, "after_unknown");
+            rc = fail_here(pr, SOC2_EFORMAT, "\"after_unknown\" must be an object, not %s",
+                           json_kind(after_unknown));
+            leave(pr, inner);
+        }
+    }
+    leave(pr, mark);
+    if (rc != SOC2_OK)
+        return rc;
+
+    /* An `after` of null (a resource only forgotten, say) gives an empty
+     * object. resource_new() prunes a mask of `false` away. */
+    return add_resource(pr, address, type, after ? json_incref((json_t *)after) : NULL,
+                        json_is_null(after_unknown) ? NULL : json_incref((json_t *)after_unknown));
+}
+
+static int read_changes(plan_reader *pr, const json_t *changes)
+{
+    size_t mark = enter(pr, "resource_changes");
+    int rc = SOC2_OK;
+    if (!json_is_array(changes))
+        rc = fail_here(pr, SOC2_EFORMAT, "\"resource_changes\" must be an array, not %s",
+                       json_kind(changes));
+    for (size_t i = 0; rc == SOC2_OK && i < json_array_size(changes); i++) {
+        size_t item = enter_index(pr, i);
+        rc = read_change(pr, json_array_get(changes, i));
+        leave(pr, item);
+    }
+    leave(pr, mark);
+    return rc;
+}
+
+static int read_planned_resource(plan_reader *pr, const json_t *item)
+{
+    if (!json_is_object(item))
+        return fail_here(pr, SOC2_EFORMAT, "a planned resource must be an object, not %s",
+                         json_kind(item));
+
+    const char *address, *type;
+    const json_t *values;
+    int managed;
+    int rc = get_string(pr, item, "address", 1, &address);
+    if (rc == SOC2_OK)
+        rc = get_string(pr, item, "type", 1, &type);
+    if (rc == SOC2_OK)
+        rc = read_mode(pr, item, address, &managed);
+    if (rc == SOC2_OK)
+        rc = get_member(pr, item, "values", JSON_OBJECT, "an object", &values);
+    if (rc != SOC2_OK || !managed)
+        return rc;
+
+    /* planned_values marks no unknown values: they are only absent. */
+    return add_resource(pr, address, type, values ? json_incref((json_t *)values) : NULL, NULL);
+}
+
+/* Reads the resources of a planned_values module and of its child modules. */
+static int read_planned_module(plan_reader *pr, const json_t *module)
+{
+    if (!json_is_object(module))
+        return fail_here(pr, SOC2_EFORMAT, "a planned module must be an object, not %s",
+                         json_kind(module));
+
+    const json_t *resources = NULL, *children = NULL;
+    int rc = get_member(pr, module, "resources", JSON_ARRAY, "an array", &resources);
+    if (rc == SOC2_OK)
+        rc = get_member(pr, module, "child_modules", JSON_ARRAY, "an array", &children);
+
+    size_t mark = enter(pr, "resources");
+    for (size_t i = 0; rc == SOC2_OK && i < json_array_size(resources); i++) {
+        size_t item = enter_index(pr, i);
+        rc = read_planned_resource(pr, json_array_get(resources, i));
+        leave(pr, item);
+    }
+    leave(pr, mark);
+
+    mark = enter(pr, "child_modules");
+    for (size_t i = 0; rc == SOC2_OK && i < json_array_size(children); i++) {
+        size_t item = enter_index(pr, i);
+        rc = read_planned_module(pr, json_array_get(children, i));
+        leave(pr, item);
+    }
+    leave(pr, mark);
+    return rc;
+}
+
+static int read_planned_values(plan_reader *pr, const json_t *planned)
+{
+    const json_t *root_module = NULL;
+    size_t mark = enter(pr, "planned_values");
+    int rc = SOC2_OK;
+    if (!json_is_object(planned))
+        rc = fail_here(pr, SOC2_EFORMAT, "\"planned_values\" must be an object, not %s",
+                       json_kind(planned));
+    if (rc == SOC2_OK)
+        rc = get_member(pr, planned, "root_module", JSON_OBJECT, "an object", &root_module);
+    if (rc == SOC2_OK && root_module) {
+        size_t inner = enter(pr, "root_module");
+        rc = read_planned_module(pr, root_module);
+        leave(pr, inner);
+    }
+    leave(pr, mark);
+    return rc;
+}
+
+/* References. */
+
+typedef struct edge_sink {
+    soc2_loader *loader;
+    soc2_resource *resource;
+    const char *path;
+} edge_sink;
+
+static int add_edge(void *context, soc2_resource *target)
+{
+    edge_sink *sink = context;
+    return loader_add_reference(sink->loader, sink->resource, sink->path, target->address);
+}
+
+/* Checks that a leaf's "references" is an array of strings. */
+static int check_references(plan_reader *pr, const json_t *leaf, const json_t **references)
+{
+    int rc = get_member(pr, leaf, "references", JSON_ARRAY, "an array of strings", references);
+    for (size_t i = 0; rc == SOC2_OK && i < json_array_size(*references); i++) {
+        const json_t *reference = json_array_get(*references, i);
+        if (json_is_string(reference))
+            continue;
+        size_t mark = enter(pr, "references");
+        enter_index(pr, i);
+        rc = fail_here(pr, SOC2_EFORMAT, "a reference must be a string, not %s",
+                       json_kind(reference));
+        leave(pr, mark);
+    }
+    return rc;
+}
+
+/* Records the edges of one expression leaf at `path` for every instance of
+ * the configuration block, starting with instance `first` (1-based, 0 for
+ * none). */
+static int read_leaf(plan_reader *pr, const json_t *leaf, size_t first, const char *path)
+{
+    const json_t *references;
+    int rc = check_references(pr, leaf, &references);
+    if (rc != SOC2_OK || !references)
+        return rc;
+
+    for (size_t i = first; i; i = pr->refs.instances[i - 1].next_same_config) {
+        const tf_instance *instance = &pr->refs.instances[i - 1];
+        edge_sink sink = {pr->loader, instance->resource, path};
+        rc = tfrefs_resolve(&pr->refs, instance, references, add_edge, &sink);
+        if (rc == SOC2_ELIMIT)
+            return fail_here(pr, SOC2_ELIMIT,
+                             "the references of %s pass through more than %d module "
+                             "variables and outputs",
+                             instance->resource->address, TFREFS_MAX_DEPTH);
+        if (rc == SOC2_ENOMEM)
+            return error_nomem();
+        if (rc != SOC2_OK)
+            return rc;
+    }
+    return SOC2_OK;
+}
+
+/* Returns whether an expressions member is one expression rather than a
+ * nested block (a single block, or a map of blocks by label). */
+static int is_leaf(const json_t *value)
+{
+    const json_t *references = json_object_get(value, "references");
+    return json_object_size(value) == 0 || json_object_get(value, "constant_value") ||
+           (references && !json_is_object(references));
+}
+
+/* Walks the expressions of a resource block at attribute path `path` ("" at
+ * the top). Nested blocks are arrays of expression objects
+ * (list and set blocks) or objects (single blocks, and maps of blocks by
+ * label), as in the planned values. */
+static int walk_expressions(plan_reader *pr, const json_t *expressions, size_t first,
+                            strbuf *path)
+{
+    const char *name;
+    const json_t *value;
+    json_object_foreach((json_t *)expressions, name, value) {
+        size_t mark = enter(pr, name);
+        size_t path_len = path->len;
+        path_append_key(path, name);
+        int rc = SOC2_OK;
+
+        if (path->failed) {
+            rc = error_nomem();
+        } else if (json_is_object(value)) {
+            rc = is_leaf(value) ? read_leaf(pr, value, first, sb_str(path))
+                                : walk_expressions(pr, value, first, path);
+        } else if (json_is_array(value)) {
+            for (size_t i = 0; rc == SOC2_OK && i < json_array_size(value); i++) {
+                const json_t *block = json_array_get(value, i);
+                size_t block_mark = enter_index(pr, i);
+                size_t block_len = path->len;
+                path_append_index(path, i);
+                if (json_is_object(block))
+                    rc = walk_expressions(pr, block, first, path);
+                else
+                    rc = fail_here(pr, SOC2_EFORMAT, "a nested block must be an object, not %s",
+                                   json_kind(block));
+                sb_truncate(path, block_len);
+                leave(pr, block_mark);
+            }
+        } else {
+            rc = fail_here(pr, SOC2_EFORMAT, "the expression of \"%s\" must be an object, not %s",
+                           name, json_kind(value));
+        }
+
+        sb_truncate(path, path_len);
+        leave(pr, mark);
+        if (rc != SOC2_OK)
+            return rc;
+    }
+    return SOC2_OK;
+}
+
+/* Attributes the AWS provider computes when the configuration leaves them
+ * out, because separate resources own them: security group rules, bucket
+ * policies and settings, role policies, queue policies. A plan marks them
+ * unknown until apply; folding (fold.c) fills them from those resources.
+ * Left unknown, every rule that reads them would be unknown, although
+ * nothing but the folded resources can set them. */
+static const struct {
+    const char *type;
+    const char *attribute;
+} split_owned[] = {
+    {"aws_security_group", "ingress"},
+    {"aws_security_group", "egress"},
+    {"aws_s3_bucket", "policy"},
+    {"aws_s3_bucket", "acl"},
+    {"aws_s3_bucket", "grant"},
+    {"aws_s3_bucket", "versioning"},
+    {"aws_s3_bucket", "logging"},
+    {"aws_s3_bucket", "server_side_encryption_configuration"},
+    {"aws_s3_bucket", "lifecycle_rule"},
+    {"aws_s3_bucket", "replication_configuration"},
+    {"aws_iam_role", "inline_policy"},
+    {"aws_iam_role", "managed_policy_arns"},
+    {"aws_sqs_queue", "policy"},
+    {"aws_sns_topic", "policy"},
+};
+
+/* Clears the unknown mark of split-owned attributes the configuration of
+ * `r` does not set (`expressions` may be NULL: it sets nothing). An
+ * attribute with a configuration expression keeps its mark: its value
+ * comes from that expression. */
+static void forget_split_unknowns(soc2_resource *r, const json_t *expressions)
+{
+    if (!json_is_object(r->unknown))
+        return;
+    for (size_t i = 0; i < sizeof(split_owned) / sizeof(split_owned[0]); i++) {
+        const char *attribute = split_owned[i].attribute;
+        if (strcmp(split_owned[i].type, r->type) != 0 ||
+            json_object_get(expressions, attribute) ||
+            !json_is_true(json_object_get(r->unknown, attribute)))
+            continue;
+        json_object_del(r->unknown, attribute);
+    }
+    if (json_object_size(r->unknown) == 0) {
+        json_decref(r->unknown);
+        r->unknown = NULL;
+    }
+}
+
+static int read_config_resource(plan_reader *pr, const json_t *item, const char *module_path)
+{
+    if (!json_is_object(item))
+        return fail_here(pr, SOC2_EFORMAT, "a configuration resource must be an object, not %s",
+                         json_kind(item));
+
+    const char *address;
+    const json_t *expressions;
+    int managed;
+    int rc = get_string(pr, item, "address", 1, &address);
+    if (rc == SOC2_OK)
+        rc = read_mode(pr, item, address, &managed);
+    if (rc == SOC2_OK)
+        rc = get_member(pr, item, "expressions", JSON_OBJECT, "an object", &expressions);
+    if (rc != SOC2_OK)
+        return rc;
+
+    /* Data source blocks are still checked, but have no instance to get edges. */
+    size_t first = managed ? tfrefs_first_of_config(&pr->refs, module_path, address) : 0;
+    for (size_t i = first; i; i = pr->refs.instances[i - 1].next_same_config)
+        forget_split_unknowns(pr->refs.instances[i - 1].resource, expressions);
+    if (!expressions)
+        return SOC2_OK;
+    strbuf path = STRBUF_INIT;
+    size_t mark = enter(pr, "expressions");
+    rc = walk_expressions(pr, expressions, first, &path);
+    leave(pr, mark);
+    sb_free(&path);
+    return rc;
+}
+
+/* Checks the shape of a module call's arguments or of a module's outputs:
+ * an object of objects, each holding an expression leaf at `leaf_member`
+ * (or being one when leaf_member is NULL). */
+static int check_leaves(plan_reader *pr, const json_t *object, const char *leaf_member)
+{
+    const char *name;
+    const json_t *value;
+    json_object_foreach((json_t *)object, name, value) {
+        size_t mark = enter(pr, name);
+        const json_t *leaf = value, *references;
+        int rc = SOC2_OK;
+        if (!json_is_object(value))
+            rc = fail_here(pr, SOC2_EFORMAT, "\"%s\" must be an object, not %s", name,
+                           json_kind(value));
+        if (rc == SOC2_OK && leaf_member)
+            rc = get_member(pr, value, leaf_member, JSON_OBJECT, "an object", &leaf);
+        if (rc == SOC2_OK && leaf) {
+            size_t inner = leaf_member ? enter(pr, leaf_member) : pr->pointer.len;
+            rc = check_references(pr, leaf, &references);
+            leave(pr, inner);
+        }
+        leave(pr, mark);
+        if (rc != SOC2_OK)
+            return rc;
+    }
+    return SOC2_OK;
+}
+
+static int read_config_module(plan_reader *pr, const json_t *module, strbuf *module_path);
+
+static int read_module_call(plan_reader *pr, const char *name, const json_t *call,
+                            strbuf *module_path)
+{
+    if (!json_is_object(call))
+        return fail_here(pr, SOC2_EFORMAT, "module call \"%s\" must be an object, not %s", name,
+                         json_kind(call));
+
+    const json_t *arguments = NULL, *module = NULL;
+    int rc = get_member(pr, call, "expressions", JSON_OBJECT, "an object", &arguments);
+    if (rc == SOC2_OK)
+        rc = get_member(pr, call, "module", JSON_OBJECT, "an object", &module);
+    if (rc == SOC2_OK && arguments) {
+        size_t mark = enter(pr, "expressions");
+        rc = check_leaves(pr, arguments, NULL);
+        leave(pr, mark);
+    }
+    if (rc != SOC2_OK || !module)
+        return rc;
+
+    size_t path_len = module_path->len;
+    sb_printf(module_path, "%smodule.%s", path_len ? "." : "", name);
+    size_t mark = enter(pr, "module");
+    rc = module_path->failed ? error_nomem() : read_config_module(pr, module, module_path);
+    leave(pr, mark);
+    sb_truncate(module_path, path_len);
+    return rc;
+}
+
+/* Reads a configuration module: edges for its resources, then its calls. */
+static int read_config_module(plan_reader *pr, const json_t *module, strbuf *module_path)
+{
+    const json_t *resources = NULL, *calls = NULL, *outputs = NULL;
+    int rc = get_member(pr, module, "resources", JSON_ARRAY, "an array", &resources);
+    if (rc == SOC2_OK)
+        rc = get_member(pr, module, "module_calls", JSON_OBJECT, "an object", &calls);
+    if (rc == SOC2_OK)
+        rc = get_member(pr, module, "outputs", JSON_OBJECT, "an object", &outputs);
+    if (rc == SOC2_OK && outputs) {
+        size_t mark = enter(pr, "outputs");
+        rc = check_leaves(pr, outputs, "expression");
+        leave(pr, mark);
+    }
+
+    size_t mark = enter(pr, "resources");
+    for (size_t i = 0; rc == SOC2_OK && i < json_array_size(resources); i++) {
+        size_t item = enter_index(pr, i);
+        rc = read_config_resource(pr, json_array_get(resources, i), sb_str(module_path));
+        leave(pr, item);
+    }
+    leave(pr, mark);
+
+    const char *name;
+    const json_t *call;
+    mark = enter(pr, "module_calls");
+    json_object_foreach((json_t *)calls, name, call) {
+        if (rc != SOC2_OK)
+            break;
+        size_t item = enter(pr, name);
+        rc = read_module_call(pr, name, call, module_path);
+        leave(pr, item);
+    }
+    leave(pr, mark);
+    return rc;
+}
+
+static int read_configuration(plan_reader *pr, const json_t *configuration)
+{
+    const json_t *root_module = NULL;
+    size_t mark = enter(pr, "configuration");
+    int rc = SOC2_OK;
+    if (configuration && !json_is_object(configuration))
+        rc = fail_here(pr, SOC2_EFORMAT, "\"configuration\" must be an object, not %s",
+                       json_kind(configuration));
+    if (rc == SOC2_OK)
+        rc = get_member(pr, configuration, "root_module", JSON_OBJECT, "an object",
+                        &root_module);
+    if (rc == SOC2_OK && root_module) {
+        strbuf module_path = STRBUF_INIT;
+        size_t inner = enter(pr, "root_module");
+        pr->refs.root_module = root_module;
+        rc = read_config_module(pr, root_module, &module_path);
+        leave(pr, inner);
+        sb_free(&module_path);
+    }
+    leave(pr, mark);
+    return rc;
+}
+
+int tfplan_load(soc2_loader *loader, json_t *root)
+{
+    plan_reader pr = {loader, {0}, STRBUF_INIT};
+    tfrefs_init(&pr.refs, NULL);
+
+    const json_t *changes = json_object_get(root, "resource_changes");
+    int rc = changes ? read_changes(&pr, changes)
+                     : read_planned_values(&pr, json_object_get(root, "planned_values"));
+    if (rc == SOC2_OK)
+        rc = read_configuration(&pr, json_object_get(root, "configuration"));
+
+    tfrefs_free(&pr.refs);
+    sb_free(&pr.pointer);
+    return rc;
+}

@@ -117,7 +117,7 @@ int path_parse(attr_path *out, const char *text, strbuf *error)
         }
         if (!is_ident_start((unsigned char)text[i]))
             return fail(out, error, text, i, "expected an attribute name");
-        size_t start = i;
+        size_t start = i++;
         while (is_ident_char((unsigned char)text[i]))
             i++;
         char *key = strndup(text + start, i - start);

@@ -76,14 +76,21 @@ static int grow(strmap *map)
 
 strmap_entry *strmap_upsert(strmap *map, const char *key, size_t len)
 {
-    /* Keep the load factor at or below 1/2 so probes stay short. */
-    if ((map->count + 1) * 2 > map->capacity && grow(map) < 0)
-        return NULL;
-
     unsigned long long hash = XXH3_64bits(key, len);
-    strmap_entry *e = find_slot(map->slots, map->capacity, key, len, hash);
-    if (e->key)
-        return e;
+    strmap_entry *e = NULL;
+    if (map->capacity) {
+        e = find_slot(map->slots, map->capacity, key, len, hash);
+        if (e->key)
+            return e;
+    }
+
+    /* Keep the load factor at or below 1/2 so probes stay short. Finding an
+     * existing key never grows the table, so it cannot fail. */
+    if ((map->count + 1) * 2 > map->capacity) {
+        if (grow(map) < 0)
+            return NULL;
+        e = find_slot(map->slots, map->capacity, key, len, hash);
+    }
 
     char *copy = malloc(len + 1);
     if (!copy)

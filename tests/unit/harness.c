@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *data_path(const char *relative)
 {
@@ -39,6 +40,23 @@ char *read_data(const char *relative, size_t *length)
     if (length)
         *length = len;
     return buf;
+}
+
+int collect_output(const char *data, size_t length, void *payload)
+{
+    struct text_buffer *out = payload;
+    if (out->length + length + 1 > out->cap) {
+        size_t cap = (out->length + length + 1) * 2;
+        char *grown = realloc(out->data, cap);
+        if (!grown)
+            return -1;
+        out->data = grown;
+        out->cap = cap;
+    }
+    memcpy(out->data + out->length, data, length);
+    out->length += length;
+    out->data[out->length] = '\0';
+    return 0;
 }
 
 int main(void)

@@ -15,4 +15,14 @@ const char *data_path(const char *relative);
 /* Reads a file under tests/data into a malloc'ed NUL-terminated buffer. */
 char *read_data(const char *relative, size_t *length);
 
+/* Output collected from a soc2_write_callback: pass a zeroed struct as the
+ * payload of collect_output; free `data` afterwards. */
+struct text_buffer {
+    char *data;
+    size_t length;
+    size_t cap;
+};
+
+int collect_output(const char *data, size_t length, void *payload);
+
 #endif

@@ -1,0 +1,108 @@
+/* The CloudFormation adapter's internal interface. cfn.c reads the template
+ * and creates the resources, cfn_intrinsics.c resolves intrinsic functions
+ * and conditions, and cfn_map.c renames resolved properties onto the
+ * canonical model as src/load/mappings/cloudformation.json describes.
+ *
+ * Values not known until the stack is created (a Ref to a resource, a
+ * pseudo parameter, Fn::GetAZs, ...) travel through resolution and mapping
+ * as unknown-value markers. A marker is an object that only cfn_is_unknown()
+ * recognizes, and it carries the logical IDs of the resources the value
+ * refers to. cfn.c turns markers into each resource's unknown mask and
+ * references. */
+#ifndef SOC2_LOAD_CFN_H
+#define SOC2_LOAD_CFN_H
+
+#include <jansson.h>
+
+#include "loader.h"
+#include "../util/strbuf.h"
+#include "../util/strmap.h"
+
+/* Deepest nesting of values, intrinsic functions and condition references
+ * the resolver follows before it rejects the template with SOC2_ELIMIT. */
+#define CFN_MAX_DEPTH 1000
+
+typedef enum cfn_truth {
+    CFN_FALSE = 0,
+    CFN_TRUE = 1,
+    CFN_UNDECIDED = 2 /* depends on a value not known until the stack is created */
+} cfn_truth;
+
+/* A template being loaded: its sections (borrowed from the parsed document;
+ * NULL when absent) and the state of condition evaluation. */
+typedef struct cfn_template {
+    soc2_loader *loader;
+    json_t *parameters;
+    json_t *mappings;
+    json_t *conditions;
+    json_t *resources;
+    json_t *unknown_tag;     /* owned object whose identity marks unknown values */
+    strmap condition_states; /* condition name -> evaluation state */
+    unsigned depth;
+} cfn_template;
+
+/* Reads the template's sections. Fails through loader_fail() with
+ * SOC2_EFORMAT when a section is missing or is not an object. */
+int cfn_template_init(cfn_template *template, soc2_loader *loader, json_t *root);
+void cfn_template_release(cfn_template *template);
+
+/* Unknown-value markers. */
+
+/* Returns a new marker with no references, or NULL when memory runs out. */
+json_t *cfn_unknown_new(const cfn_template *template);
+/* Returns whether `value` is a marker made by cfn_unknown_new(). */
+int cfn_is_unknown(const cfn_template *template, const json_t *value);
+/* Returns the marker's references: a borrowed list of logical IDs. */
+json_t *cfn_unknown_refs(const json_t *marker);
+/* Adds `logical_id` to the marker's references once. Returns 0 or -1 when
+ * memory runs out. */
+int cfn_unknown_add_ref(json_t *marker, const char *logical_id);
+/* Adds the references of every marker inside `value` to `marker`. */
+int cfn_unknown_collect(const cfn_template *template, json_t *marker, const json_t *value);
+/* Returns whether a marker occurs anywhere inside `value`. */
+int cfn_contains_unknown(const cfn_template *template, const json_t *value);
+
+/* Intrinsic functions and conditions. */
+
+/* Resolves the intrinsic functions in `value`, which sits at the JSON
+ * pointer `pointer` of the template (the buffer is used as scratch space and
+ * restored). On SOC2_OK, *out is a new reference to the resolved value, or
+ * NULL when the value is removed by AWS::NoValue. Errors are recorded with
+ * loader_fail() and pointed at the offending value. */
+int cfn_resolve(cfn_template *template, json_t *value, strbuf *pointer, json_t **out);
+
+/* Evaluates the condition `name` of the Conditions section. Errors point at
+ * `pointer`, the place that refers to the condition. */
+int cfn_condition(cfn_template *template, const char *name, const char *pointer,
+                  cfn_truth *out);
+
+/* Mapping onto the canonical model. */
+
+/* The parsed mapping table. */
+typedef struct cfn_mapping {
+    json_t *root;   /* owned */
+    json_t *types;  /* borrowed from root: CloudFormation type -> type entry */
+    json_t *shapes; /* borrowed from root: shape name -> shape */
+} cfn_mapping;
+
+/* Parses and checks the built-in mapping table. Returns SOC2_OK, SOC2_ENOMEM
+ * or SOC2_ERROR (with a message naming the faulty entry). */
+int cfn_mapping_load(cfn_mapping *mapping);
+void cfn_mapping_free(cfn_mapping *mapping);
+
+/* Returns the canonical type for a CloudFormation type, or NULL when the
+ * table does not map it. */
+const char *cfn_mapping_type(const cfn_mapping *mapping, const char *cfn_type);
+
+/* Maps the resolved properties of a resource of a mapped type onto
+ * canonical attribute names. Unknown-value markers are carried over
+ * unchanged. Returns a new object, or NULL when memory runs out. */
+json_t *cfn_map_properties(const cfn_mapping *mapping, const cfn_template *template,
+                           const char *cfn_type, json_t *properties);
+
+/* Appends the snake_case spelling of a CloudFormation property name:
+ * BucketName -> bucket_name, SSESpecification -> sse_specification,
+ * KMSKeyId -> kms_key_id, CidrIpv6 -> cidr_ipv6. */
+void cfn_snake_case(strbuf *out, const char *name);
+
+#endif

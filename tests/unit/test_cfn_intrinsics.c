@@ -1,0 +1,727 @@
+/* Unit tests for CloudFormation intrinsic functions and conditions
+ * (src/load/cfn_intrinsics.c). Each test loads a small template through
+ * cfn_load into a loader of its own, so that folding does not run, and
+ * reads the resources it made. Most resources have the unmapped type
+ * Test::Echo, whose attributes are the resolved properties as written. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <soc2/error.h>
+#include <soc2/snapshot.h>
+
+#include "harness.h"
+#include "load/cfn.h"
+#include "load/loader.h"
+#include "model/model.h"
+#include "util/path.h"
+
+typedef struct loaded {
+    soc2_snapshot *snapshot;
+    soc2_loader loader;
+    char *text;
+    int rc;
+} loaded;
+
+/* Loads a template written with single quotes in place of double quotes,
+ * so that test literals need no escaping. */
+static void load_template(loaded *l, const char *single_quoted)
+{
+    memset(l, 0, sizeof(*l));
+    l->text = strdup(single_quoted);
+    for (char *p = l->text; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+
+    ck_assert_int_eq(soc2_snapshot_new(&l->snapshot), SOC2_OK);
+    l->loader.snapshot = l->snapshot;
+    l->loader.text = l->text;
+    l->loader.text_length = strlen(l->text);
+    strmap_init(&l->loader.by_address);
+    l->loader.document = calloc(1, sizeof(*l->loader.document));
+    l->loader.document->name = strdup("template.json");
+    l->loader.document->format = SOC2_FORMAT_CLOUDFORMATION;
+
+    json_error_t error;
+    json_t *root = json_loads(l->text, JSON_REJECT_DUPLICATES, &error);
+    ck_assert_msg(root != NULL, "invalid test template: %s (line %d)", error.text, error.line);
+    l->rc = cfn_load(&l->loader, root);
+    json_decref(root);
+}
+
+static void release(loaded *l)
+{
+    for (size_t i = 0; i < l->loader.count; i++)
+        resource_free(l->loader.resources[i]);
+    free(l->loader.resources);
+    strmap_free(&l->loader.by_address);
+    free(l->loader.document->name);
+    free(l->loader.document);
+    soc2_snapshot_free(l->snapshot);
+    free(l->text);
+}
+
+static soc2_resource *resource(loaded *l, const char *address)
+{
+    soc2_resource *r = loader_find(&l->loader, address);
+    ck_assert_msg(r != NULL, "no resource %s", address);
+    return r;
+}
+
+/* Returns the value at an attribute path, or NULL when it is absent. */
+static json_t *value_at(json_t *root, const char *text)
+{
+    attr_path path;
+    ck_assert_int_eq(path_parse(&path, text, NULL), 0);
+    json_t *node = root;
+    for (size_t i = 0; i < path.count && node; i++)
+        node = path.steps[i].key ? json_object_get(node, path.steps[i].key)
+                                 : json_array_get(node, path.steps[i].index);
+    path_free(&path);
+    return node;
+}
+
+static int is_unknown(const soc2_resource *r, const char *text)
+{
+    attr_path path;
+    ck_assert_int_eq(path_parse(&path, text, NULL), 0);
+    json_t *node = r->unknown;
+    for (size_t i = 0; i < path.count && node && !json_is_true(node); i++)
+        node = path.steps[i].key ? json_object_get(node, path.steps[i].key)
+                                 : json_array_get(node, path.steps[i].index);
+    path_free(&path);
+    return json_is_true(node);
+}
+
+static int has_edge(const soc2_resource *r, const char *path, const char *target)
+{
+    for (size_t i = 0; i < r->edge_count; i++)
+        if (strcmp(r->edges[i].path, path) == 0 && strcmp(r->edges[i].target_address, target) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t edges_at(const soc2_resource *r, const char *path)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < r->edge_count; i++)
+        count += strcmp(r->edges[i].path, path) == 0;
+    return count;
+}
+
+/* Asserts that the attribute at `path` equals the JSON text `expected`
+ * (single quotes allowed). */
+#define ck_assert_attr(r, path, expected)                                                      \
+    do {                                                                                       \
+        char *want_ = strdup(expected);                                                        \
+        for (char *p_ = want_; *p_; p_++)                                                      \
+            if (*p_ == '\'')                                                                   \
+                *p_ = '"';                                                                     \
+        json_t *expected_ = json_loads(want_, JSON_DECODE_ANY, NULL);                          \
+        ck_assert_msg(expected_ != NULL, "invalid expected JSON %s", expected);                \
+        json_t *actual_ = value_at((r)->attrs, path);                                          \
+        char *got_ = actual_ ? json_dumps(actual_, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;     \
+        ck_assert_msg(actual_ && json_equal(actual_, expected_), "%s of %s is %s, expected %s", \
+                      path, (r)->address, got_ ? got_ : "absent", want_);                      \
+        free(got_);                                                                            \
+        free(want_);                                                                           \
+        json_decref(expected_);                                                                \
+    } while (0)
+
+#define ck_assert_absent(r, path) \
+    ck_assert_msg(value_at((r)->attrs, path) == NULL, "%s of %s is present", path, (r)->address)
+
+/* Parameters and pseudo parameters. */
+
+START_TEST(ref_parameter_defaults_typed)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {"
+                      "  'Env': {'Type': 'String', 'Default': 'prod'},"
+                      "  'Count': {'Type': 'Number', 'Default': '3'},"
+                      "  'Zones': {'Type': 'CommaDelimitedList', 'Default': 'a, b ,c'},"
+                      "  'Subnets': {'Type': 'List<AWS::EC2::Subnet::Id>', 'Default': 's-1,s-2'},"
+                      "  'Ports': {'Type': 'List<Number>', 'Default': '22'},"
+                      "  'NoDefault': {'Type': 'String'},"
+                      "  'Ami': {'Type': 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',"
+                      "          'Default': '/aws/service/ami'}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'env': {'Ref': 'Env'}, 'count': {'Ref': 'Count'},"
+                      "  'zones': {'Ref': 'Zones'}, 'subnets': {'Ref': 'Subnets'},"
+                      "  'ports': {'Ref': 'Ports'}, 'nodefault': {'Ref': 'NoDefault'},"
+                      "  'ami': {'Ref': 'Ami'}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "env", "'prod'");
+    ck_assert_attr(r, "count", "'3'");
+    ck_assert_attr(r, "zones", "['a', 'b', 'c']");
+    ck_assert_attr(r, "subnets", "['s-1', 's-2']");
+    ck_assert_attr(r, "ports", "['22']");
+    ck_assert_absent(r, "nodefault");
+    ck_assert(is_unknown(r, "nodefault"));
+    ck_assert_absent(r, "ami");
+    ck_assert(is_unknown(r, "ami"));
+    ck_assert(!is_unknown(r, "env"));
+    ck_assert_uint_eq(r->edge_count, 0);
+    release(&l);
+}
+END_TEST
+
+START_TEST(ref_pseudo_parameters_unknown)
+{
+    static const char *const names[] = {"AWS::Region",    "AWS::AccountId", "AWS::StackName",
+                                        "AWS::StackId",   "AWS::Partition", "AWS::URLSuffix",
+                                        "AWS::NotificationARNs"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char text[256];
+        snprintf(text, sizeof(text),
+                 "{'Resources': {'E': {'Type': 'Test::Echo', 'Properties': "
+                 "{'v': {'Ref': '%s'}, 'k': 1}}}}",
+                 names[i]);
+        loaded l;
+        load_template(&l, text);
+        ck_assert_int_eq(l.rc, SOC2_OK);
+        soc2_resource *r = resource(&l, "E");
+        ck_assert_msg(is_unknown(r, "v"), "%s is not unknown", names[i]);
+        ck_assert_absent(r, "v");
+        ck_assert_attr(r, "k", "1");
+        ck_assert_uint_eq(r->edge_count, 0);
+        release(&l);
+    }
+}
+END_TEST
+
+START_TEST(no_value_removes_property_and_element)
+{
+    loaded l;
+    load_template(&l, "{'Conditions': {'Yes': {'Fn::Equals': ['a', 'a']}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'gone': {'Ref': 'AWS::NoValue'},"
+                      "  'list': ['a', {'Ref': 'AWS::NoValue'}, 'b'],"
+                      "  'chosen': {'Fn::If': ['Yes', {'Ref': 'AWS::NoValue'}, 'kept']},"
+                      "  'nested': {'inner': {'Ref': 'AWS::NoValue'}, 'other': 2}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_absent(r, "gone");
+    ck_assert(!is_unknown(r, "gone"));
+    ck_assert_attr(r, "list", "['a', 'b']");
+    ck_assert_absent(r, "chosen");
+    ck_assert_attr(r, "nested", "{'other': 2}");
+    ck_assert_ptr_null(r->unknown);
+    release(&l);
+}
+END_TEST
+
+/* References to resources. */
+
+START_TEST(ref_and_get_att_to_resource)
+{
+    loaded l;
+    load_template(&l, "{'Resources': {"
+                      " 'Db': {'Type': 'AWS::RDS::DBInstance'},"
+                      " 'Role': {'Type': 'AWS::IAM::Role'},"
+                      " 'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'ref': {'Ref': 'Db'},"
+                      "  'dotted': {'Fn::GetAtt': 'Db.Endpoint.Address'},"
+                      "  'listed': {'Fn::GetAtt': ['Db', 'Endpoint.Port']},"
+                      "  'list': ['x', {'Fn::GetAtt': ['Role', 'Arn']}],"
+                      "  'deep': {'a': [{'b': {'Ref': 'Role'}}]}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert(is_unknown(r, "ref"));
+    ck_assert(has_edge(r, "ref", "Db"));
+    ck_assert(is_unknown(r, "dotted"));
+    ck_assert(has_edge(r, "dotted", "Db"));
+    ck_assert(has_edge(r, "listed", "Db"));
+    ck_assert_attr(r, "list", "['x', null]");
+    ck_assert(!is_unknown(r, "list[0]"));
+    ck_assert(is_unknown(r, "list[1]"));
+    ck_assert(has_edge(r, "list[1]", "Role"));
+    ck_assert_attr(r, "deep", "{'a': [{}]}");
+    ck_assert(has_edge(r, "deep.a[0].b", "Role"));
+    ck_assert_uint_eq(r->edge_count, 5);
+    release(&l);
+}
+END_TEST
+
+START_TEST(get_att_attribute_from_parameter)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Attr': {'Type': 'String', 'Default': 'Arn'}},"
+                      " 'Resources': {'Q': {'Type': 'AWS::SQS::Queue'},"
+                      "  'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'arn': {'Fn::GetAtt': ['Q', {'Ref': 'Attr'}]}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert(is_unknown(r, "arn"));
+    ck_assert(has_edge(r, "arn", "Q"));
+    release(&l);
+}
+END_TEST
+
+/* Conditions and Fn::If. */
+
+START_TEST(if_on_decided_conditions)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
+                      "                'Count': {'Type': 'Number', 'Default': '3'}},"
+                      " 'Conditions': {"
+                      "  'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']},"
+                      "  'IsDev': {'Fn::Not': [{'Condition': 'IsProd'}]},"
+                      "  'ThreeHosts': {'Fn::Equals': [{'Ref': 'Count'}, 3]},"
+                      "  'Both': {'Fn::And': [{'Condition': 'IsProd'}, {'Condition': 'ThreeHosts'}]},"
+                      "  'Either': {'Fn::Or': [{'Condition': 'IsDev'}, "
+                      "                        {'Fn::Equals': ['x', 'y']}]}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'prod': {'Fn::If': ['IsProd', 'p', 'np']},"
+                      "  'dev': {'Fn::If': ['IsDev', 'd', 'nd']},"
+                      "  'three': {'Fn::If': ['ThreeHosts', 3, 0]},"
+                      "  'both': {'Fn::If': ['Both', {'a': 1}, {'b': 2}]},"
+                      "  'either': {'Fn::If': ['Either', 'yes', 'no']},"
+                      "  'nested': {'Fn::If': ['IsProd', {'Fn::Sub': '${Env}-db'}, 'x']}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "prod", "'p'");
+    ck_assert_attr(r, "dev", "'nd'");
+    ck_assert_attr(r, "three", "3");
+    ck_assert_attr(r, "both", "{'a': 1}");
+    ck_assert_attr(r, "either", "'no'");
+    ck_assert_attr(r, "nested", "'prod-db'");
+    ck_assert_ptr_null(r->unknown);
+    release(&l);
+}
+END_TEST
+
+START_TEST(if_on_undecided_condition)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Env': {'Type': 'String'}},"
+                      " 'Conditions': {'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']},"
+                      "  'NotProd': {'Fn::Not': [{'Condition': 'IsProd'}]},"
+                      "  'AndFalse': {'Fn::And': [{'Condition': 'IsProd'}, "
+                      "                           {'Fn::Equals': ['a', 'b']}]},"
+                      "  'OrTrue': {'Fn::Or': [{'Condition': 'IsProd'}, "
+                      "                        {'Fn::Equals': ['a', 'a']}]}},"
+                      " 'Resources': {'A': {'Type': 'AWS::S3::Bucket'},"
+                      "  'B': {'Type': 'AWS::S3::Bucket'},"
+                      "  'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'either': {'Fn::If': ['IsProd', {'Ref': 'A'}, {'Fn::GetAtt': 'B.Arn'}]},"
+                      "   'same': {'Fn::If': ['NotProd', 'x', 'x']},"
+                      "   'literal': {'Fn::If': ['IsProd', 'x', 'y']},"
+                      "   'and': {'Fn::If': ['AndFalse', 'x', 'y']},"
+                      "   'or': {'Fn::If': ['OrTrue', 'x', 'y']}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert(is_unknown(r, "either"));
+    ck_assert(has_edge(r, "either", "A"));
+    ck_assert(has_edge(r, "either", "B"));
+    ck_assert_attr(r, "same", "'x'");
+    ck_assert(is_unknown(r, "literal"));
+    ck_assert_uint_eq(edges_at(r, "literal"), 0);
+    ck_assert_attr(r, "and", "'y'");
+    ck_assert_attr(r, "or", "'x'");
+    release(&l);
+}
+END_TEST
+
+START_TEST(condition_false_resource_left_out)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'dev'},"
+                      "                'Free': {'Type': 'String'}},"
+                      " 'Conditions': {'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']},"
+                      "  'IsDev': {'Fn::Equals': [{'Ref': 'Env'}, 'dev']},"
+                      "  'Open': {'Fn::Equals': [{'Ref': 'Free'}, 'x']}},"
+                      " 'Resources': {"
+                      "  'ProdOnly': {'Type': 'AWS::S3::Bucket', 'Condition': 'IsProd'},"
+                      "  'DevOnly': {'Type': 'AWS::S3::Bucket', 'Condition': 'IsDev'},"
+                      "  'Maybe': {'Type': 'AWS::S3::Bucket', 'Condition': 'Open'},"
+                      "  'Always': {'Type': 'AWS::S3::Bucket'}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    ck_assert_ptr_null(loader_find(&l.loader, "ProdOnly"));
+    ck_assert_ptr_nonnull(loader_find(&l.loader, "DevOnly"));
+    ck_assert_ptr_nonnull(loader_find(&l.loader, "Maybe"));
+    ck_assert_ptr_nonnull(loader_find(&l.loader, "Always"));
+    ck_assert_uint_eq(l.loader.count, 3);
+    ck_assert_str_eq(l.loader.resources[0]->address, "DevOnly");
+    ck_assert_str_eq(l.loader.resources[1]->address, "Maybe");
+    ck_assert_str_eq(l.loader.resources[2]->address, "Always");
+    release(&l);
+}
+END_TEST
+
+START_TEST(condition_functions_as_values)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Free': {'Type': 'String'}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'eq': {'Fn::Equals': ['a', 'a']},"
+                      "  'not': {'Fn::Not': [{'Fn::Equals': ['a', 'a']}]},"
+                      "  'open': {'Fn::Equals': [{'Ref': 'Free'}, 'a']}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "eq", "true");
+    ck_assert_attr(r, "not", "false");
+    ck_assert(is_unknown(r, "open"));
+    release(&l);
+}
+END_TEST
+
+/* Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64. */
+
+START_TEST(sub_both_forms)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
+                      "                'Port': {'Type': 'Number', 'Default': 443}},"
+                      " 'Resources': {'Bucket': {'Type': 'AWS::S3::Bucket'},"
+                      "  'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'plain': {'Fn::Sub': 'app-${Env}-${Port}'},"
+                      "   'spaced': {'Fn::Sub': 'app-${ Env }'},"
+                      "   'literal': {'Fn::Sub': '${!Literal}-${Env}'},"
+                      "   'mapped': {'Fn::Sub': ['${A}/${B}/${Env}', "
+                      "              {'A': 'one', 'B': {'Ref': 'Env'}}]},"
+                      "   'region': {'Fn::Sub': 'logs-${AWS::Region}'},"
+                      "   'arn': {'Fn::Sub': 'arn:aws:s3:::${Bucket}/*'},"
+                      "   'attr': {'Fn::Sub': '${Bucket.Arn}/*'},"
+                      "   'var_ref': {'Fn::Sub': ['${X}', {'X': {'Fn::GetAtt': 'Bucket.Arn'}}]},"
+                      "   'unclosed': {'Fn::Sub': 'a-${Env'}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "plain", "'app-prod-443'");
+    ck_assert_attr(r, "spaced", "'app-prod'");
+    ck_assert_attr(r, "literal", "'${Literal}-prod'");
+    ck_assert_attr(r, "mapped", "'one/prod/prod'");
+    ck_assert(is_unknown(r, "region"));
+    ck_assert_uint_eq(edges_at(r, "region"), 0);
+    ck_assert(is_unknown(r, "arn"));
+    ck_assert(has_edge(r, "arn", "Bucket"));
+    ck_assert(has_edge(r, "attr", "Bucket"));
+    ck_assert(has_edge(r, "var_ref", "Bucket"));
+    ck_assert_attr(r, "unclosed", "'a-${Env'");
+    release(&l);
+}
+END_TEST
+
+START_TEST(join_select_split)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
+                      "                'Zones': {'Type': 'CommaDelimitedList', 'Default': 'a,b'}},"
+                      " 'Resources': {'Vpc': {'Type': 'AWS::EC2::VPC'},"
+                      "  'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'join': {'Fn::Join': ['-', ['app', {'Ref': 'Env'}, 3]]},"
+                      "   'join_param': {'Fn::Join': [',', {'Ref': 'Zones'}]},"
+                      "   'join_ref': {'Fn::Join': ['', ['vpc-', {'Ref': 'Vpc'}]]},"
+                      "   'join_novalue': {'Fn::Join': ['-', ['a', {'Ref': 'AWS::NoValue'}, 'b']]},"
+                      "   'select': {'Fn::Select': [1, ['x', 'y', 'z']]},"
+                      "   'select_text_index': {'Fn::Select': ['0', {'Ref': 'Zones'}]},"
+                      "   'select_split': {'Fn::Select': [2, {'Fn::Split': ['/', 'a/b/c']}]},"
+                      "   'select_azs': {'Fn::Select': [0, {'Fn::GetAZs': ''}]},"
+                      "   'select_ref': {'Fn::Select': [0, [{'Ref': 'Vpc'}, 'x']]},"
+                      "   'split': {'Fn::Split': [',', 'a,,b']},"
+                      "   'split_ref': {'Fn::Split': [':', {'Fn::GetAtt': 'Vpc.CidrBlock'}]}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "join", "'app-prod-3'");
+    ck_assert_attr(r, "join_param", "'a,b'");
+    ck_assert(is_unknown(r, "join_ref"));
+    ck_assert(has_edge(r, "join_ref", "Vpc"));
+    ck_assert_attr(r, "join_novalue", "'a-b'");
+    ck_assert_attr(r, "select", "'y'");
+    ck_assert_attr(r, "select_text_index", "'a'");
+    ck_assert_attr(r, "select_split", "'c'");
+    ck_assert(is_unknown(r, "select_azs"));
+    ck_assert_uint_eq(edges_at(r, "select_azs"), 0);
+    ck_assert(is_unknown(r, "select_ref"));
+    ck_assert(has_edge(r, "select_ref", "Vpc"));
+    ck_assert_attr(r, "split", "['a', '', 'b']");
+    ck_assert(is_unknown(r, "split_ref"));
+    ck_assert(has_edge(r, "split_ref", "Vpc"));
+    release(&l);
+}
+END_TEST
+
+START_TEST(find_in_map_keys)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'}},"
+                      " 'Mappings': {'Sizes': {'prod': {'Hosts': 3, 'Cidr': '10.0.0.0/16'},"
+                      "                        'us-east-1': {'Hosts': 1}}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'hosts': {'Fn::FindInMap': ['Sizes', {'Ref': 'Env'}, 'Hosts']},"
+                      "  'cidr': {'Fn::FindInMap': ['Sizes', 'prod', 'Cidr']},"
+                      "  'region': {'Fn::FindInMap': ['Sizes', {'Ref': 'AWS::Region'}, 'Hosts']},"
+                      "  'fallback': {'Fn::FindInMap': ['Sizes', 'dev', 'Hosts',"
+                      "               {'DefaultValue': 1}]}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "hosts", "3");
+    ck_assert_attr(r, "cidr", "'10.0.0.0/16'");
+    ck_assert(is_unknown(r, "region"));
+    ck_assert_attr(r, "fallback", "1");
+    release(&l);
+}
+END_TEST
+
+START_TEST(base64_encodes_known_text)
+{
+    loaded l;
+    load_template(&l, "{'Resources': {'Q': {'Type': 'AWS::SQS::Queue'},"
+                      " 'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'one': {'Fn::Base64': 'hello'},"
+                      "  'two': {'Fn::Base64': 'ab'},"
+                      "  'empty': {'Fn::Base64': ''},"
+                      "  'sub': {'Fn::Base64': {'Fn::Sub': 'q=${Q}'}}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "one", "'aGVsbG8='");
+    ck_assert_attr(r, "two", "'YWI='");
+    ck_assert_attr(r, "empty", "''");
+    ck_assert(is_unknown(r, "sub"));
+    ck_assert(has_edge(r, "sub", "Q"));
+    release(&l);
+}
+END_TEST
+
+START_TEST(account_dependent_functions_unknown)
+{
+    loaded l;
+    load_template(&l, "{'Resources': {'Vpc': {'Type': 'AWS::EC2::VPC'},"
+                      " 'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'azs': {'Fn::GetAZs': {'Ref': 'AWS::Region'}},"
+                      "  'import': {'Fn::ImportValue': 'shared-vpc-id'},"
+                      "  'cidr': {'Fn::Cidr': [{'Fn::GetAtt': 'Vpc.CidrBlock'}, 6, 5]},"
+                      "  'transform': {'Fn::Transform': {'Name': 'AWS::Include'}},"
+                      "  'length': {'Fn::Length': [1, 2]},"
+                      "  'known': 'k'}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert(is_unknown(r, "azs"));
+    ck_assert(is_unknown(r, "import"));
+    ck_assert(is_unknown(r, "cidr"));
+    ck_assert(has_edge(r, "cidr", "Vpc"));
+    ck_assert(is_unknown(r, "transform"));
+    ck_assert(is_unknown(r, "length"));
+    ck_assert_attr(r, "known", "'k'");
+    ck_assert_uint_eq(r->edge_count, 1);
+    release(&l);
+}
+END_TEST
+
+START_TEST(properties_wholly_unknown)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Free': {'Type': 'String'}},"
+                      " 'Conditions': {'Open': {'Fn::Equals': [{'Ref': 'Free'}, 'x']}},"
+                      " 'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup',"
+                      "  'Properties': {'Fn::If': ['Open', {'GroupName': 'a'}, {'GroupName': 'b'}]}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "Sg");
+    ck_assert_str_eq(r->type, "aws_security_group");
+    ck_assert_uint_eq(json_object_size(r->attrs), 0);
+    ck_assert(json_is_true(r->unknown));
+    release(&l);
+}
+END_TEST
+
+/* Malformed intrinsic functions. Errors name the value by JSON pointer and,
+ * through the public loading call, by line. */
+
+static const soc2_error *load_error(const char *single_quoted)
+{
+    char *text = strdup(single_quoted);
+    for (char *p = text; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    soc2_snapshot *s;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    int rc = soc2_snapshot_load_buffer(s, text, strlen(text), "bad.json", SOC2_FORMAT_AUTO);
+    ck_assert_int_ne(rc, SOC2_OK);
+    ck_assert_uint_eq(soc2_snapshot_resource_count(s), 0);
+    soc2_snapshot_free(s);
+    free(text);
+    return soc2_error_last();
+}
+
+START_TEST(error_join_not_list_has_line)
+{
+    const soc2_error *e = load_error("{\n"
+                                     "  'Resources': {\n"
+                                     "    'Web': {\n"
+                                     "      'Type': 'AWS::EC2::SecurityGroup',\n"
+                                     "      'Properties': {\n"
+                                     "        'SecurityGroupIngress': [\n"
+                                     "          {'IpProtocol': 'tcp',\n"
+                                     "           'CidrIp': {'Fn::Join': 'oops'}}\n"
+                                     "        ]\n"
+                                     "      }\n"
+                                     "    }\n"
+                                     "  }\n"
+                                     "}\n");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Resources/Web/Properties/SecurityGroupIngress/0/CidrIp/Fn::Join");
+    ck_assert_str_eq(e->file, "bad.json");
+    ck_assert_int_eq(e->line, 8);
+    ck_assert_int_eq(e->column, 35);
+    ck_assert_msg(strstr(e->message, "Fn::Join needs [delimiter, [value, ...]]") != NULL, "%s",
+                  e->message);
+}
+END_TEST
+
+START_TEST(error_ref_to_unknown_name)
+{
+    const soc2_error *e = load_error("{'Resources': {\n"
+                                     " 'Sg': {'Type': 'AWS::EC2::SecurityGroup',\n"
+                                     "  'Properties': {'VpcId': {'Ref': 'Missing'}}}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Resources/Sg/Properties/VpcId/Ref");
+    ck_assert_int_eq(e->line, 3);
+    ck_assert_msg(strstr(e->message, "Ref to \"Missing\", which is neither a parameter") != NULL,
+                  "%s", e->message);
+}
+END_TEST
+
+START_TEST(error_get_att_unknown_resource)
+{
+    const soc2_error *e = load_error("{'Resources': {'E': {'Type': 'Test::Echo',\n"
+                                     "  'Properties': {'a': {'Fn::GetAtt': ['Nope', 'Arn']}}}}}");
+    ck_assert_str_eq(e->pointer, "/Resources/E/Properties/a/Fn::GetAtt/0");
+    ck_assert_int_eq(e->line, 2);
+    ck_assert_msg(strstr(e->message, "\"Nope\", which is not in Resources") != NULL, "%s",
+                  e->message);
+
+    e = load_error("{'Resources': {'E': {'Type': 'Test::Echo',\n"
+                   "  'Properties': {'a': {'Fn::GetAtt': 'NoDot'}}}}}");
+    ck_assert_str_eq(e->pointer, "/Resources/E/Properties/a/Fn::GetAtt");
+    ck_assert_msg(strstr(e->message, "LogicalId.Attribute") != NULL, "%s", e->message);
+}
+END_TEST
+
+START_TEST(error_condition_cycle)
+{
+    const soc2_error *e = load_error("{'Conditions': {'A': {'Condition': 'B'},\n"
+                                     "                'B': {'Fn::Not': [{'Condition': 'A'}]}},\n"
+                                     " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'A'}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Conditions/B/Fn::Not/0/Condition");
+    ck_assert_int_eq(e->line, 2);
+    ck_assert_msg(strstr(e->message, "condition \"A\" depends on itself") != NULL, "%s",
+                  e->message);
+}
+END_TEST
+
+START_TEST(error_undefined_condition)
+{
+    const soc2_error *e = load_error("{'Resources': {'E': {'Type': 'Test::Echo',\n"
+                                     "  'Properties': {'a': {'Fn::If': ['Nope', 1, 2]}}}}}");
+    ck_assert_str_eq(e->pointer, "/Resources/E/Properties/a/Fn::If/0");
+    ck_assert_msg(strstr(e->message, "condition \"Nope\" is not defined in Conditions") != NULL,
+                  "%s", e->message);
+
+    e = load_error("{'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'Nope'}}}");
+    ck_assert_str_eq(e->pointer, "/Resources/E/Condition");
+
+    e = load_error("{'Conditions': {'C': {'Fn::If': ['x', 1, 2]}},"
+                   " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'C'}}}");
+    ck_assert_str_eq(e->pointer, "/Conditions/C");
+    ck_assert_msg(strstr(e->message, "Fn::If is not a condition function") != NULL, "%s",
+                  e->message);
+}
+END_TEST
+
+START_TEST(error_malformed_functions)
+{
+    static const struct {
+        const char *value;
+        const char *pointer;
+        const char *message;
+    } cases[] = {
+        {"{'Fn::Sub': '${Nowhere}'}", "/Fn::Sub", "Fn::Sub refers to ${Nowhere}"},
+        {"{'Fn::Sub': ['${A}', 'not a map']}", "/Fn::Sub", "Fn::Sub needs a string or"},
+        {"{'Fn::Select': [5, ['a']]}", "/Fn::Select/0", "index 5 is out of range for a list of 1"},
+        {"{'Fn::Select': [-1, ['a']]}", "/Fn::Select/0", "non-negative integer"},
+        {"{'Fn::Select': [0, 'a']}", "/Fn::Select/1", "needs a list to select from"},
+        {"{'Fn::Split': ['', 'a']}", "/Fn::Split", "Fn::Split needs [delimiter, string]"},
+        {"{'Fn::Join': [',', [{'k': 1}]]}", "/Fn::Join/1", "can only join strings and numbers"},
+        {"{'Fn::FindInMap': ['Nope', 'a', 'b']}", "/Fn::FindInMap/0", "Mappings has no map \"Nope\""},
+        {"{'Fn::FindInMap': ['M', 'a', 'z']}", "/Fn::FindInMap/2", "has no key \"z\""},
+        {"{'Fn::FindInMap': ['M', 'a']}", "/Fn::FindInMap", "Fn::FindInMap needs"},
+        {"{'Fn::If': ['C', 1]}", "/Fn::If", "Fn::If needs [condition name"},
+        {"{'Fn::Base64': ['a']}", "/Fn::Base64", "Fn::Base64 needs a string"},
+        {"{'Ref': ['a']}", "/Ref", "Ref needs the name"},
+        {"{'Fn::Equals': ['a']}", "/Fn::Equals", "Fn::Equals needs a list of two values"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "{'Mappings': {'M': {'a': {'b': 1}}}, 'Conditions': {'C': {'Fn::Equals': [1, 1]}},"
+                 " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {'v': %s}}}}",
+                 cases[i].value);
+        const soc2_error *e = load_error(text);
+        char pointer[128];
+        snprintf(pointer, sizeof(pointer), "/Resources/E/Properties/v%s", cases[i].pointer);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "%s: code %d", cases[i].value, e->code);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, pointer) == 0, "%s: pointer %s",
+                      cases[i].value, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "%s: message %s",
+                      cases[i].value, e->message);
+        ck_assert_int_eq(e->line, 1);
+    }
+}
+END_TEST
+
+START_TEST(error_nesting_too_deep)
+{
+    strbuf text = STRBUF_INIT;
+    sb_puts(&text, "{\"Resources\": {\"E\": {\"Type\": \"Test::Echo\", \"Properties\": {\"v\": ");
+    for (int i = 0; i < CFN_MAX_DEPTH + 10; i++)
+        sb_puts(&text, "{\"Fn::Base64\": ");
+    sb_puts(&text, "\"x\"");
+    for (int i = 0; i < CFN_MAX_DEPTH + 10; i++)
+        sb_putc(&text, '}');
+    sb_puts(&text, "}}}}");
+
+    soc2_snapshot *s;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    int rc = soc2_snapshot_load_buffer(s, sb_str(&text), text.len, "deep.json", SOC2_FORMAT_AUTO);
+    ck_assert_int_eq(rc, SOC2_ELIMIT);
+    ck_assert_msg(strstr(soc2_error_last()->message, "nested deeper than") != NULL, "%s",
+                  soc2_error_last()->message);
+    soc2_snapshot_free(s);
+    sb_free(&text);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("cfn_intrinsics");
+    TCase *tc = tcase_create("resolve");
+    tcase_add_test(tc, ref_parameter_defaults_typed);
+    tcase_add_test(tc, ref_pseudo_parameters_unknown);
+    tcase_add_test(tc, no_value_removes_property_and_element);
+    tcase_add_test(tc, ref_and_get_att_to_resource);
+    tcase_add_test(tc, get_att_attribute_from_parameter);
+    tcase_add_test(tc, if_on_decided_conditions);
+    tcase_add_test(tc, if_on_undecided_condition);
+    tcase_add_test(tc, condition_false_resource_left_out);
+    tcase_add_test(tc, condition_functions_as_values);
+    tcase_add_test(tc, sub_both_forms);
+    tcase_add_test(tc, join_select_split);
+    tcase_add_test(tc, find_in_map_keys);
+    tcase_add_test(tc, base64_encodes_known_text);
+    tcase_add_test(tc, account_dependent_functions_unknown);
+    tcase_add_test(tc, properties_wholly_unknown);
+    suite_add_tcase(s, tc);
+
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, error_join_not_list_has_line);
+    tcase_add_test(errors, error_ref_to_unknown_name);
+    tcase_add_test(errors, error_get_att_unknown_resource);
+    tcase_add_test(errors, error_condition_cycle);
+    tcase_add_test(errors, error_undefined_condition);
+    tcase_add_test(errors, error_malformed_functions);
+    tcase_add_test(errors, error_nesting_too_deep);
+    suite_add_tcase(s, errors);
+    return s;
+}

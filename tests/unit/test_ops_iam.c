@@ -1,0 +1,1042 @@
+/* Unit tests for the IAM operators (iam_admin, iam_public_principal,
+ * iam_wildcard_action) and the policy model under them, on real policies
+ * from tests/data/iam and on hand-written edge cases. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "model/cursor.h"
+#include "model/model.h"
+#include "rules/iam_policy.h"
+#include "rules/ops.h"
+#include "util/path.h"
+#include "util/strbuf.h"
+
+static soc2_snapshot *snapshot;
+static soc2_resource *target; /* what references in the tests point at */
+
+static void setup(void)
+{
+    ck_assert_int_eq(soc2_snapshot_new(&snapshot), 0);
+    target = resource_new(snapshot, "aws_iam_role.target", "aws_iam_role", NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(target);
+}
+
+static void teardown(void)
+{
+    resource_free(target);
+    soc2_snapshot_free(snapshot);
+}
+
+static const char *tv_name(tv value)
+{
+    static const char *const names[] = {"FALSE", "TRUE", "UNKNOWN", "ERROR"};
+    return names[value];
+}
+
+#define expect_tv(out, expected, label)                                                      \
+    ck_assert_msg((out)->value == (expected), "%s: expected %s, got %s at \"%s\" (%s)",      \
+                  (label), tv_name(expected), tv_name((out)->value), sb_str(&(out)->path),   \
+                  sb_str(&(out)->note))
+
+/* Makes a resource whose "policy" is `policy` (stolen), with `unknown`
+ * paths marked unknown and `references` paths marked unknown and
+ * recorded as references to `target`. Either list may be NULL and ends
+ * with NULL. */
+static soc2_resource *policy_resource(json_t *policy, const char *const *unknown,
+                                      const char *const *references)
+{
+    json_t *attrs = json_object();
+    json_object_set_new(attrs, "policy", policy);
+    json_t *mask = NULL;
+    for (size_t i = 0; unknown && unknown[i]; i++)
+        ck_assert_int_eq(mask_mark_unknown(&mask, unknown[i]), 0);
+    for (size_t i = 0; references && references[i]; i++)
+        ck_assert_int_eq(mask_mark_unknown(&mask, references[i]), 0);
+
+    soc2_resource *r = resource_new(snapshot, "aws_iam_policy.test", "aws_iam_policy", NULL,
+                                    attrs, mask);
+    ck_assert_ptr_nonnull(r);
+    for (size_t i = 0; references && references[i]; i++)
+        ck_assert_int_eq(resource_add_edge(r, references[i], target->address, target), 0);
+    return r;
+}
+
+/* Compiles `op` with the condition members in `params` (JSON text, NULL
+ * for none) and evaluates it on the attribute `attribute` of `r`. */
+static tv run_op(const domain_op *op, const char *params, const soc2_resource *r,
+                 const char *attribute, eval_result *out)
+{
+    json_error_t error;
+    json_t *spec = json_loads(params ? params : "{}", 0, &error);
+    ck_assert_msg(spec != NULL, "test params are not JSON: %s", error.text);
+
+    void *state = NULL;
+    strbuf message = STRBUF_INIT;
+    ck_assert_msg(op->compile(&state, spec, &message) == 0, "compile failed: %s",
+                  sb_str(&message));
+
+    cursor root, at;
+    cursor_root(&root, r);
+    cursor_child_key(&at, &root, attribute);
+    op->eval(state, &at, out);
+
+    op->free_state(state);
+    json_decref(spec);
+    sb_free(&message);
+    return out->value;
+}
+
+/* Evaluates `op` on a policy written as a JSON string (the Terraform form). */
+static tv eval_text(const domain_op *op, const char *params, const char *policy,
+                    eval_result *out)
+{
+    soc2_resource *r = policy_resource(json_string(policy), NULL, NULL);
+    tv value = run_op(op, params, r, "policy", out);
+    resource_free(r);
+    return value;
+}
+
+/* Evaluates `op` on a policy written as a JSON object (the CloudFormation
+ * form), with parts marked unknown or as references. */
+static tv eval_object(const domain_op *op, const char *params, const char *policy,
+                      const char *const *unknown, const char *const *references,
+                      eval_result *out)
+{
+    json_error_t error;
+    json_t *document = json_loads(policy, JSON_DECODE_ANY, &error);
+    ck_assert_msg(document != NULL, "test policy is not JSON: %s", error.text);
+    soc2_resource *r = policy_resource(document, unknown, references);
+    tv value = run_op(op, params, r, "policy", out);
+    resource_free(r);
+    return value;
+}
+
+static json_t *load_json(const char *relative)
+{
+    json_error_t error;
+    json_t *root = json_load_file(data_path(relative), 0, &error);
+    ck_assert_msg(root != NULL, "%s: %s (line %d)", relative, error.text, error.line);
+    return root;
+}
+
+/* Terraform plans: the policy is a JSON string in change.after.policy. */
+
+static const json_t *plan_after(const json_t *plan, const char *address)
+{
+    size_t i;
+    json_t *change;
+    json_array_foreach(json_object_get(plan, "resource_changes"), i, change) {
+        if (strcmp(json_string_value(json_object_get(change, "address")), address) == 0)
+            return json_object_get(json_object_get(change, "change"), "after");
+    }
+    ck_abort_msg("no resource %s in the plan", address);
+    return NULL;
+}
+
+/* Evaluates `op` on the resource's after.policy, or on a resource without
+ * one when the plan has none. */
+static tv eval_plan_policy(const domain_op *op, const char *params, const json_t *plan,
+                           const char *address, eval_result *out)
+{
+    const json_t *policy = json_object_get(plan_after(plan, address), "policy");
+    soc2_resource *r = policy_resource(policy ? json_incref((json_t *)policy) : json_null(),
+                                       NULL, NULL);
+    tv value = run_op(op, params, r, "policy", out);
+    resource_free(r);
+    return value;
+}
+
+START_TEST(admin_regula_terraform_plan)
+{
+    static const struct {
+        const char *address;
+        tv expected;
+    } cases[] = {
+        {"aws_iam_group_policy.invalid_group_policy", TV_TRUE},
+        {"aws_iam_group_policy.valid_group_policy", TV_FALSE},
+        {"aws_iam_policy.invalid_policy", TV_TRUE},
+        {"aws_iam_policy.valid_deny_policy", TV_FALSE},
+        {"aws_iam_role_policy.invalid_role_policy", TV_TRUE},
+        {"aws_iam_role_policy.valid_role_policy", TV_FALSE},
+        {"aws_iam_user_policy.invalid_user_policy", TV_TRUE},
+        {"aws_iam_user_policy.valid_user_policy", TV_FALSE},
+    };
+    json_t *plan = load_json("iam/regula/admin_policy_infra.json");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_plan_policy(&op_iam_admin, NULL, plan, cases[i].address, &out);
+        expect_tv(&out, cases[i].expected, cases[i].address);
+        if (cases[i].expected == TV_TRUE) {
+            ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+            ck_assert_str_eq(sb_str(&out.note),
+                             "statement 0 allows Action \"*\" on Resource \"*\"");
+        } else {
+            ck_assert_str_eq(sb_str(&out.path), "policy");
+        }
+        result_free(&out);
+    }
+    json_decref(plan);
+}
+END_TEST
+
+START_TEST(bucket_policies_regula_plan)
+{
+    /* Regula passes allowget-external-policy, but it allows "*" to
+     * {"AWS": "*"}: public, and a wildcard over every s3 action. */
+    static const struct {
+        const char *address;
+        tv public_principal;
+        tv wildcard_s3;
+    } cases[] = {
+        {"aws_s3_bucket.allowlist-inline-policy", TV_TRUE, TV_FALSE},
+        {"aws_s3_bucket.denylist-inline-policy", TV_FALSE, TV_FALSE},
+        {"aws_s3_bucket.allowget-inline-policy", TV_TRUE, TV_FALSE},
+        {"aws_s3_bucket.nopolicy-bucket", TV_FALSE, TV_FALSE},
+        {"aws_s3_bucket_policy.allowlist-policy", TV_TRUE, TV_FALSE},
+        {"aws_s3_bucket_policy.denylist-policy", TV_FALSE, TV_FALSE},
+        {"aws_s3_bucket_policy.allowget-policy", TV_TRUE, TV_TRUE},
+    };
+    json_t *plan = load_json("iam/regula/bucketpolicy_allowlist_infra.json");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_plan_policy(&op_iam_public_principal, NULL, plan, cases[i].address, &out);
+        expect_tv(&out, cases[i].public_principal, cases[i].address);
+        eval_plan_policy(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}", plan,
+                         cases[i].address, &out);
+        expect_tv(&out, cases[i].wildcard_s3, cases[i].address);
+        eval_plan_policy(&op_iam_admin, NULL, plan, cases[i].address, &out);
+        expect_tv(&out, TV_FALSE, cases[i].address);
+        result_free(&out);
+    }
+
+    eval_result out;
+    result_init(&out);
+    eval_plan_policy(&op_iam_public_principal, NULL, plan,
+                     "aws_s3_bucket_policy.allowget-policy", &out);
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Principal");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows Principal {\"AWS\": \"*\"} with no "
+                                        "condition that limits the caller");
+    eval_plan_policy(&op_iam_public_principal, NULL, plan,
+                     "aws_s3_bucket.allowlist-inline-policy", &out);
+    ck_assert_str_eq(sb_str(&out.note),
+                     "statement 0 allows Principal \"*\" with no condition that limits the caller");
+    result_free(&out);
+    json_decref(plan);
+}
+END_TEST
+
+/* CloudFormation templates: intrinsic functions become values not known
+ * until apply, as the loader leaves them; Ref and Fn::GetAtt to a resource
+ * of the template are also references. */
+
+static int is_intrinsic(const json_t *value)
+{
+    if (!json_is_object(value) || json_object_size(value) != 1)
+        return 0;
+    const char *key = json_object_iter_key(json_object_iter((json_t *)value));
+    return strcmp(key, "Ref") == 0 || strncmp(key, "Fn::", 4) == 0;
+}
+
+static int names_resource(const json_t *intrinsic, const json_t *resources)
+{
+    const json_t *ref = json_object_get(intrinsic, "Ref");
+    if (json_is_string(ref))
+        return json_object_get(resources, json_string_value(ref)) != NULL;
+    return json_object_get(intrinsic, "Fn::GetAtt") != NULL;
+}
+
+static void strip_intrinsics(json_t *value, strbuf *path, json_t **mask, json_t *references,
+                             const json_t *resources);
+
+static void strip_child(json_t *parent, const char *key, size_t index, strbuf *path,
+                        json_t **mask, json_t *references, const json_t *resources)
+{
+    size_t length = path->len;
+    json_t *child;
+    if (key) {
+        path_append_key(path, key);
+        child = json_object_get(parent, key);
+    } else {
+        path_append_index(path, index);
+        child = json_array_get(parent, index);
+    }
+
+    if (is_intrinsic(child)) {
+        ck_assert_int_eq(mask_mark_unknown(mask, sb_str(path)), 0);
+        if (names_resource(child, resources))
+            json_array_append_new(references, json_string(sb_str(path)));
+        if (key)
+            json_object_set_new(parent, key, json_null());
+        else
+            json_array_set_new(parent, index, json_null());
+    } else {
+        strip_intrinsics(child, path, mask, references, resources);
+    }
+    sb_truncate(path, length);
+}
+
+static void strip_intrinsics(json_t *value, strbuf *path, json_t **mask, json_t *references,
+                             const json_t *resources)
+{
+    if (json_is_object(value)) {
+        const char *key;
+        json_t *child;
+        void *tmp;
+        json_object_foreach_safe(value, tmp, key, child)
+            strip_child(value, key, 0, path, mask, references, resources);
+    } else if (json_is_array(value)) {
+        for (size_t i = 0; i < json_array_size(value); i++)
+            strip_child(value, NULL, i, path, mask, references, resources);
+    }
+}
+
+/* Makes a resource whose "policy" is the PolicyDocument of the template
+ * resource `name`. */
+static soc2_resource *cfn_policy_resource(const json_t *template, const char *name)
+{
+    const json_t *resources = json_object_get(template, "Resources");
+    const json_t *document = json_object_get(
+        json_object_get(json_object_get(resources, name), "Properties"), "PolicyDocument");
+    ck_assert_msg(document != NULL, "%s has no PolicyDocument", name);
+
+    json_t *attrs = json_pack("{s:O}", "policy", document);
+    json_t *copy = json_deep_copy(attrs);
+    json_decref(attrs);
+    json_t *mask = NULL, *references = json_array();
+    strbuf path = STRBUF_INIT;
+    strip_intrinsics(copy, &path, &mask, references, resources);
+    sb_free(&path);
+
+    soc2_resource *r = resource_new(snapshot, name, "aws_s3_bucket_policy", NULL, copy, mask);
+    ck_assert_ptr_nonnull(r);
+    size_t i;
+    json_t *reference;
+    json_array_foreach(references, i, reference)
+        ck_assert_int_eq(resource_add_edge(r, json_string_value(reference), target->address,
+                                           target), 0);
+    json_decref(references);
+    return r;
+}
+
+START_TEST(sqs_queue_policies_cfn_nag)
+{
+    static const struct {
+        const char *name;
+        tv admin, public_principal, wildcard_sqs;
+    } cases[] = {
+        {"mysqspolicy1", TV_FALSE, TV_FALSE, TV_TRUE},
+        {"mysqspolicy1b", TV_FALSE, TV_FALSE, TV_TRUE},
+        {"mysqspolicy1c", TV_TRUE, TV_FALSE, TV_TRUE},
+        {"mysqspolicy1d", TV_TRUE, TV_FALSE, TV_TRUE},
+        {"mysqspolicy2", TV_FALSE, TV_TRUE, TV_FALSE},
+        {"mysqspolicy2b", TV_FALSE, TV_TRUE, TV_FALSE},
+        {"mysqspolicy2c", TV_FALSE, TV_TRUE, TV_FALSE},
+    };
+    json_t *template = load_json("iam/cfn_nag/sqs-queue-policies-with-wildcards.json");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        soc2_resource *r = cfn_policy_resource(template, cases[i].name);
+        eval_result out;
+        result_init(&out);
+        run_op(&op_iam_admin, NULL, r, "policy", &out);
+        expect_tv(&out, cases[i].admin, cases[i].name);
+        run_op(&op_iam_public_principal, NULL, r, "policy", &out);
+        expect_tv(&out, cases[i].public_principal, cases[i].name);
+        run_op(&op_iam_wildcard_action, "{\"services\": [\"sqs\"]}", r, "policy", &out);
+        expect_tv(&out, cases[i].wildcard_sqs, cases[i].name);
+        result_free(&out);
+        resource_free(r);
+    }
+
+    /* Statement written as one object: paths and notes name it so. */
+    soc2_resource *r = cfn_policy_resource(template, "mysqspolicy2c");
+    eval_result out;
+    result_init(&out);
+    run_op(&op_iam_public_principal, NULL, r, "policy", &out);
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement.Principal");
+    ck_assert_str_eq(sb_str(&out.note), "the statement allows Principal {\"AWS\": \"*\"} with no "
+                                        "condition that limits the caller");
+    result_free(&out);
+    resource_free(r);
+    json_decref(template);
+}
+END_TEST
+
+START_TEST(webapp_bucket_policies_not_public)
+{
+    static const char *const names[] = {
+        "SiteContentLogBucketAccessPolicy",           "SiteContentBucketAccessPolicy",
+        "SiteContentReplicaBucketAccessPolicy",       "SiteCloudFrontLogsLogBucketAccessPolicy",
+        "SiteCloudFrontLogsBucketAccessPolicy",       "SiteCloudFrontLogsReplicaBucketAccessPolicy",
+    };
+    json_t *template = load_json("iam/aws-cloudformation-templates/solutions-webapp.json");
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        soc2_resource *r = cfn_policy_resource(template, names[i]);
+        ck_assert_ptr_nonnull(r->unknown); /* the Fn::Sub ARNs */
+        eval_result out;
+        result_init(&out);
+        /* Deny {"AWS": "*"} "s3:*" over insecure transport opens nothing,
+         * and the service principals are not everyone. */
+        run_op(&op_iam_public_principal, NULL, r, "policy", &out);
+        expect_tv(&out, TV_FALSE, names[i]);
+        run_op(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}", r, "policy", &out);
+        expect_tv(&out, TV_FALSE, names[i]);
+        run_op(&op_iam_admin, NULL, r, "policy", &out);
+        expect_tv(&out, TV_FALSE, names[i]);
+        result_free(&out);
+        resource_free(r);
+    }
+    json_decref(template);
+}
+END_TEST
+
+START_TEST(pinning_by_unknown_source_arn)
+{
+    /* The CloudFront statement of the webapp template with Principal "*":
+     * its AWS:SourceArn is an Fn::Sub, which could be anything, but a
+     * reference to the distribution is one concrete ARN. */
+    static const char policy[] =
+        "{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Effect\": \"Allow\","
+        " \"Resource\": \"arn:aws:s3:::content/*\", \"Principal\": \"*\","
+        " \"Condition\": {\"StringEquals\": {\"AWS:SourceArn\": null}}}]}";
+    static const char *const source_arn[] = {
+        "policy.Statement[0].Condition.StringEquals[\"AWS:SourceArn\"]", NULL};
+
+    eval_result out;
+    result_init(&out);
+    eval_object(&op_iam_public_principal, NULL, policy, source_arn, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "Fn::Sub source ARN");
+    ck_assert_str_eq(sb_str(&out.path),
+                     "policy.Statement[0].Condition.StringEquals[\"AWS:SourceArn\"]");
+    eval_object(&op_iam_public_principal, NULL, policy, NULL, source_arn, &out);
+    expect_tv(&out, TV_FALSE, "referenced source ARN");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(admin_regula_cloudformation_shapes)
+{
+    /* The policies of Regula's CloudFormation admin_policy fixture. */
+    eval_result out;
+    result_init(&out);
+
+    static const char *const role_arn[] = {"policy.Statement[1].Resource", NULL};
+    eval_object(&op_iam_admin, NULL,
+                "{\"Version\": \"2012-10-17\", \"Statement\": ["
+                "{\"Effect\": \"Allow\", \"Action\": [\"ec2:StartInstances\"], \"Resource\": [\"*\"]},"
+                "{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": null}]}",
+                NULL, role_arn, &out);
+    expect_tv(&out, TV_FALSE, "ValidPolicy02: \"*\" on a GetAtt role ARN");
+
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": [\"ec2:StartInstances\"],"
+                " \"Resource\": [\"*\"]}}",
+                NULL, NULL, &out);
+    expect_tv(&out, TV_FALSE, "ValidPolicy01");
+
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}}",
+                NULL, NULL, &out);
+    expect_tv(&out, TV_FALSE, "ValidPolicy03: Deny");
+
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"*\", "
+                "\"elasticache:DescribeCacheClusters\"], \"Resource\": [\"*\"]}]}",
+                NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "InvalidPolicy02: \"*\" in a list");
+
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": [\"*\", "
+                "\"elasticache:DescribeCacheClusters\"], \"Resource\": [\"*\"]}}",
+                NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "InvalidPolicy03: single statement object");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement.Action");
+    ck_assert_str_eq(sb_str(&out.note), "the statement allows Action \"*\" on Resource \"*\"");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(admin_action_spellings)
+{
+    static const struct {
+        const char *policy;
+        tv expected;
+    } cases[] = {
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"*\"], \"Resource\": [\"*\"]}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*:*\", \"Resource\": \"*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:*\", \"iam:*\"],"
+         " \"Resource\": \"*\"}]}",
+         TV_FALSE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+         " \"Resource\": \"arn:aws:s3:::bucket\"}]}",
+         TV_FALSE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\"}]}", TV_FALSE},
+        /* Conditions do not matter. */
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\","
+         " \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}]}",
+         TV_FALSE},
+        {"{\"Version\": \"2012-10-17\"}", TV_FALSE},
+        {"{\"Statement\": []}", TV_FALSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_text(&op_iam_admin, NULL, cases[i].policy, &out);
+        expect_tv(&out, cases[i].expected, cases[i].policy);
+        result_free(&out);
+    }
+}
+END_TEST
+
+START_TEST(admin_second_statement_named)
+{
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"},"
+              " {\"Effect\": \"Allow\", \"Action\": [\"ec2:*\", \"*\"], \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "second statement");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[1].Action");
+    ck_assert_str_eq(sb_str(&out.note), "statement 1 allows Action \"*\" on Resource \"*\"");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(admin_not_action_keeps_iam)
+{
+    static const struct {
+        const char *not_action;
+        tv expected;
+    } cases[] = {
+        {"[\"s3:*\"]", TV_TRUE},         {"\"iam:GetUser\"", TV_TRUE},
+        {"[\"iam:Get*\", \"iam:List*\"]", TV_TRUE},
+        {"[\"iam:*\"]", TV_FALSE},       {"\"IAM:*\"", TV_FALSE},
+        {"[\"s3:*\", \"i*\"]", TV_FALSE}, {"[\"*\"]", TV_FALSE},
+        {"[\"*:*\"]", TV_FALSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char policy[256];
+        snprintf(policy, sizeof(policy),
+                 "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": %s, \"Resource\": \"*\"}]}",
+                 cases[i].not_action);
+        eval_result out;
+        result_init(&out);
+        eval_text(&op_iam_admin, NULL, policy, &out);
+        expect_tv(&out, cases[i].expected, cases[i].not_action);
+        if (cases[i].expected == TV_TRUE)
+            ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].NotAction");
+        result_free(&out);
+    }
+
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Deny\", \"NotAction\": \"s3:*\", \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "Deny with NotAction");
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": \"s3:*\","
+              " \"Resource\": \"arn:aws:s3:::b\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "NotAction on one resource");
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": [\"s3:*\"], \"Resource\": \"*\"}]}",
+              &out);
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows every action except NotAction "
+                                        "[\"s3:*\"], IAM included, on Resource \"*\"");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(admin_not_resource)
+{
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+              " \"NotResource\": [\"arn:aws:s3:::audit-logs\"]}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "NotResource one bucket");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows Action \"*\" on every resource "
+                                        "except NotResource [\"arn:aws:s3:::audit-logs\"]");
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+              " \"NotResource\": [\"arn:aws:s3:::b\", \"*\"]}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "NotResource \"*\"");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(admin_unknown_parts)
+{
+    static const char statement[] =
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": null, \"Resource\": null}]}";
+    static const char *const action[] = {"policy.Statement[0].Action", NULL};
+    static const char *const resource[] = {"policy.Statement[0].Resource", NULL};
+    eval_result out;
+    result_init(&out);
+
+    /* Resource is a reference (another resource's ARN), never "*". */
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": null}]}",
+                NULL, resource, &out);
+    expect_tv(&out, TV_FALSE, "reference resource");
+
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": null}]}",
+                resource, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown resource");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Resource");
+
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": null, \"Resource\": \"*\"}]}",
+                action, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown action");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+    ck_assert_msg(strstr(sb_str(&out.note), "not known until apply") != NULL, "%s",
+                  sb_str(&out.note));
+
+    /* A known FALSE part decides, whatever the unknown one is. */
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": null,"
+                " \"Resource\": \"arn:aws:s3:::b\"}]}",
+                action, NULL, &out);
+    expect_tv(&out, TV_FALSE, "unknown action, narrow resource");
+
+    /* Both unknown: the first unknown part is reported. */
+    static const char *const both[] = {"policy.Statement[0].Action",
+                                       "policy.Statement[0].Resource", NULL};
+    eval_object(&op_iam_admin, NULL, statement, both, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "both unknown");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+
+    /* An unknown statement is outweighed by a later admin statement. */
+    static const char *const first[] = {"policy.Statement[0]", NULL};
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": [null, {\"Effect\": \"Allow\", \"Action\": \"*\","
+                " \"Resource\": \"*\"}]}",
+                first, NULL, &out);
+    expect_tv(&out, TV_TRUE, "unknown then admin");
+
+    static const char *const effect[] = {"policy.Statement[0].Effect", NULL};
+    eval_object(&op_iam_admin, NULL,
+                "{\"Statement\": [{\"Effect\": null, \"Action\": \"*\", \"Resource\": \"*\"}]}",
+                effect, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown effect");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Effect");
+
+    static const char *const whole[] = {"policy", NULL};
+    eval_object(&op_iam_admin, NULL, "null", whole, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown policy");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(policy_absent_or_empty)
+{
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL, "", &out);
+    expect_tv(&out, TV_FALSE, "empty string");
+    eval_text(&op_iam_public_principal, NULL, "  \n", &out);
+    expect_tv(&out, TV_FALSE, "blank string");
+
+    soc2_resource *r = resource_new(snapshot, "aws_iam_role.r", "aws_iam_role", NULL,
+                                    json_pack("{s:s}", "name", "r"), NULL);
+    run_op(&op_iam_admin, NULL, r, "policy", &out);
+    expect_tv(&out, TV_FALSE, "missing policy");
+    ck_assert_str_eq(sb_str(&out.path), "policy");
+    resource_free(r);
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(policy_grammar_errors)
+{
+    static const struct {
+        const char *policy;
+        const char *path;
+        const char *note;
+    } cases[] = {
+        {"{\"Statement\": [{\"Effect\": \"allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}",
+         "policy.Statement[0].Effect",
+         "policy.Statement[0].Effect is \"allow\"; it must be \"Allow\" or \"Deny\""},
+        {"{\"Statement\": [{\"Action\": \"*\", \"Resource\": \"*\"}]}", "policy.Statement[0]",
+         "policy.Statement[0] has no Effect; it must be \"Allow\" or \"Deny\""},
+        {"{\"Statement\": \"Allow everything\"}", "policy.Statement",
+         "policy.Statement is a string; Statement must be an object or a list of objects"},
+        {"{\"Statement\": [42]}", "policy.Statement[0]",
+         "policy.Statement[0] is a number; each statement must be an object"},
+        {"[{\"Effect\": \"Allow\"}]", "policy",
+         "policy holds a list; a policy document must be a JSON object"},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"NotAction\": \"s3:*\"}]}",
+         "policy.Statement[0]",
+         "policy.Statement[0] has both Action and NotAction; a statement may use only one"},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:*\", 7]}]}",
+         "policy.Statement[0].Action[1]",
+         "policy.Statement[0].Action[1] is a number; each item must be a string"},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"User\": \"bob\"}}]}",
+         "policy.Statement[0].Principal.User",
+         "policy.Statement[0].Principal.User is not a principal type; use AWS, Service, "
+         "Federated or CanonicalUser"},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"arn:aws:iam::1:root\"}]}",
+         "policy.Statement[0].Principal", NULL},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Condition\": {\"StringEquals\": \"x\"}}]}",
+         "policy.Statement[0].Condition.StringEquals", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_text(&op_iam_admin, NULL, cases[i].policy, &out);
+        expect_tv(&out, TV_ERROR, cases[i].policy);
+        ck_assert_str_eq(sb_str(&out.path), cases[i].path);
+        if (cases[i].note)
+            ck_assert_str_eq(sb_str(&out.note), cases[i].note);
+        result_free(&out);
+    }
+}
+END_TEST
+
+START_TEST(policy_invalid_json_string)
+{
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_public_principal, NULL, "{\"Statement\": [", &out);
+    expect_tv(&out, TV_ERROR, "truncated JSON");
+    ck_assert_str_eq(sb_str(&out.path), "policy");
+    ck_assert_msg(strncmp(sb_str(&out.note), "policy is not valid JSON: ", 26) == 0, "%s",
+                  sb_str(&out.note));
+    ck_assert_msg(strstr(sb_str(&out.note), "line 1") != NULL, "%s", sb_str(&out.note));
+
+    soc2_resource *r = policy_resource(json_integer(3), NULL, NULL);
+    run_op(&op_iam_admin, NULL, r, "policy", &out);
+    expect_tv(&out, TV_ERROR, "number policy");
+    resource_free(r);
+    result_free(&out);
+}
+END_TEST
+
+/* Wraps one statement with Principal `principal` and Condition
+ * `condition` (JSON text, or NULL for none) into a policy. */
+static tv eval_public(const char *principal, const char *condition, eval_result *out)
+{
+    char policy[1024];
+    snprintf(policy, sizeof(policy),
+             "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": %s,"
+             " \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"%s%s}]}",
+             principal, condition ? ", \"Condition\": " : "", condition ? condition : "");
+    return eval_text(&op_iam_public_principal, NULL, policy, out);
+}
+
+START_TEST(public_principal_spellings)
+{
+    static const struct {
+        const char *principal;
+        tv expected;
+    } cases[] = {
+        {"\"*\"", TV_TRUE},
+        {"{\"AWS\": \"*\"}", TV_TRUE},
+        {"{\"AWS\": [\"arn:aws:iam::123456789012:root\", \"*\"]}", TV_TRUE},
+        {"{\"AWS\": \"arn:aws:iam::123456789012:root\"}", TV_FALSE},
+        {"{\"AWS\": [\"arn:aws:iam::123456789012:user/alice\"]}", TV_FALSE},
+        {"{\"Service\": \"cloudfront.amazonaws.com\"}", TV_FALSE},
+        {"{\"Federated\": \"cognito-identity.amazonaws.com\"}", TV_FALSE},
+        {"{\"CanonicalUser\": \"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be\"}",
+         TV_FALSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_public(cases[i].principal, NULL, &out);
+        expect_tv(&out, cases[i].expected, cases[i].principal);
+        result_free(&out);
+    }
+
+    eval_result out;
+    result_init(&out);
+    eval_public("{\"AWS\": [\"arn:aws:iam::123456789012:root\", \"*\"]}", NULL, &out);
+    ck_assert_str_eq(sb_str(&out.note),
+                     "statement 0 allows Principal {\"AWS\": [\"arn:aws:iam::123456789012:root\", "
+                     "\"*\"]} with no condition that limits the caller");
+
+    eval_text(&op_iam_public_principal, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"NotPrincipal\": {\"AWS\":"
+              " \"arn:aws:iam::123456789012:user/alice\"}, \"Action\": \"s3:*\","
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "Allow with NotPrincipal");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].NotPrincipal");
+
+    eval_text(&op_iam_public_principal, NULL,
+              "{\"Statement\": [{\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\","
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "Deny to everyone");
+
+    eval_text(&op_iam_public_principal, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "identity policy without Principal");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(public_principal_conditions)
+{
+    static const struct {
+        const char *condition;
+        tv expected;
+    } cases[] = {
+        /* Positive operators on the keys that name the caller pin it. */
+        {"{\"StringEquals\": {\"aws:SourceVpce\": \"vpce-1a2b3c4d\"}}", TV_FALSE},
+        {"{\"StringEquals\": {\"aws:PrincipalOrgID\": [\"o-a1b2c3d4e5\"]}}", TV_FALSE},
+        {"{\"ForAnyValue:StringEquals\": {\"aws:PrincipalOrgID\": \"o-a1b2c3d4e5\"}}", TV_FALSE},
+        {"{\"StringEquals\": {\"AWS:SourceAccount\": \"123456789012\"}}", TV_FALSE},
+        {"{\"StringEquals\": {\"aws:SourceAccount\": 123456789012}}", TV_FALSE},
+        {"{\"ArnLike\": {\"aws:SourceArn\": \"arn:aws:sns:us-east-1:123456789012:topic\"}}",
+         TV_FALSE},
+        {"{\"StringEqualsIgnoreCase\": {\"aws:userid\": \"AIDAEXAMPLE\"}}", TV_FALSE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"203.0.113.0/24\"}}", TV_FALSE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"203.0.113.0/24\", \"2001:db8::/32\"]}}",
+         TV_FALSE},
+        /* These leave the caller open. */
+        {"{\"StringEqualsIfExists\": {\"aws:SourceVpce\": \"vpce-1a2b3c4d\"}}", TV_TRUE},
+        {"{\"StringNotEquals\": {\"aws:SourceAccount\": \"123456789012\"}}", TV_TRUE},
+        {"{\"ForAllValues:StringEquals\": {\"aws:PrincipalOrgID\": \"o-a1b2c3d4e5\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::*:root\"}}", TV_TRUE},
+        {"{\"StringEquals\": {\"aws:SourceAccount\": \"*\"}}", TV_TRUE},
+        {"{\"StringEquals\": {\"aws:SourceAccount\": [\"123456789012\", \"*\"]}}", TV_TRUE},
+        {"{\"StringEquals\": {\"aws:SourceAccount\": []}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"0.0.0.0/0\"}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"::/0\"}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"203.0.113.0/24\", \"0.0.0.0/0\"]}}", TV_TRUE},
+        {"{\"NotIpAddress\": {\"aws:SourceIp\": \"203.0.113.0/24\"}}", TV_TRUE},
+        {"{\"Bool\": {\"aws:SecureTransport\": \"true\"}}", TV_TRUE},
+        {"{\"StringEquals\": {\"s3:x-amz-acl\": \"bucket-owner-full-control\"}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceAccount\": \"123456789012\"}}", TV_TRUE},
+        /* One pinning condition is enough, whatever the others are. */
+        {"{\"Bool\": {\"aws:SecureTransport\": \"true\"},"
+         " \"StringEquals\": {\"aws:SourceVpc\": \"vpc-111bbb22\"}}",
+         TV_FALSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_public("\"*\"", cases[i].condition, &out);
+        expect_tv(&out, cases[i].expected, cases[i].condition);
+        result_free(&out);
+    }
+}
+END_TEST
+
+START_TEST(public_principal_unknown_parts)
+{
+    eval_result out;
+    result_init(&out);
+
+    static const char *const aws_item[] = {"policy.Statement[0].Principal.AWS[0]", NULL};
+    static const char policy[] =
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [null]},"
+        " \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\"}]}";
+    eval_object(&op_iam_public_principal, NULL, policy, NULL, aws_item, &out);
+    expect_tv(&out, TV_FALSE, "role reference principal");
+    eval_object(&op_iam_public_principal, NULL, policy, aws_item, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown principal");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Principal.AWS[0]");
+
+    /* "*" is decided by the other item, and a pinning condition wins over
+     * an unknown principal. */
+    eval_object(&op_iam_public_principal, NULL,
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [null, \"*\"]},"
+                " \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\"}]}",
+                aws_item, NULL, &out);
+    expect_tv(&out, TV_TRUE, "unknown and star");
+    eval_object(&op_iam_public_principal, NULL,
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [null]},"
+                " \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\", \"Condition\":"
+                " {\"StringEquals\": {\"aws:SourceAccount\": \"123456789012\"}}}]}",
+                aws_item, NULL, &out);
+    expect_tv(&out, TV_FALSE, "unknown principal, pinned");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(wildcard_action_services)
+{
+    static const struct {
+        const char *action;
+        const char *services;
+        tv expected;
+    } cases[] = {
+        {"\"s3:*\"", "[\"s3\"]", TV_TRUE},
+        {"\"S3:*\"", "[\"s3\"]", TV_TRUE},
+        {"\"s3:*\"", "[\"S3\"]", TV_TRUE},
+        {"[\"s3:GetObject\", \"*\"]", "[\"s3\"]", TV_TRUE},
+        {"\"*:*\"", "[\"kms\"]", TV_TRUE},
+        {"\"s3:List*\"", "[\"s3\"]", TV_FALSE},
+        {"[\"s3:Get*\", \"s3:Put*\"]", "[\"s3\"]", TV_FALSE},
+        {"\"ec2:*\"", "[\"s3\"]", TV_FALSE},
+        {"\"ec2:*\"", "[\"s3\", \"ec2\"]", TV_TRUE},
+        {"\"s3-object-lambda:*\"", "[\"s3\"]", TV_FALSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char policy[256], params[64];
+        snprintf(policy, sizeof(policy),
+                 "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": %s,"
+                 " \"Resource\": \"arn:aws:s3:::b\"}]}",
+                 cases[i].action);
+        snprintf(params, sizeof(params), "{\"services\": %s}", cases[i].services);
+        eval_result out;
+        result_init(&out);
+        eval_text(&op_iam_wildcard_action, params, policy, &out);
+        expect_tv(&out, cases[i].expected, cases[i].action);
+        result_free(&out);
+    }
+
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"S3:*\"],"
+              " \"Resource\": \"*\"}]}",
+              &out);
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows Action \"S3:*\"");
+
+    eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+              "{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "Deny s3:*");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(wildcard_not_action)
+{
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": [\"ec2:*\"],"
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "NotAction other service");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].NotAction");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows every action except NotAction "
+                                        "[\"ec2:*\"], which leaves every s3 action allowed");
+
+    eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": \"s3:DeleteBucket\","
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "NotAction one s3 action");
+
+    eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": \"s3:*\","
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "NotAction the whole service");
+
+    static const char *const unknown[] = {"policy.Statement[0].Action", NULL};
+    eval_object(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": null, \"Resource\": \"*\"}]}",
+                unknown, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown action");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(compile_rejects_bad_services)
+{
+    static const char *const specs[] = {
+        "{}",
+        "{\"services\": \"s3\"}",
+        "{\"services\": []}",
+        "{\"services\": [3]}",
+        "{\"services\": [\"s3:*\"]}",
+        "{\"services\": [\"\"]}",
+    };
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        json_t *spec = json_loads(specs[i], 0, NULL);
+        void *state = NULL;
+        strbuf error = STRBUF_INIT;
+        ck_assert_msg(op_iam_wildcard_action.compile(&state, spec, &error) == -1,
+                      "accepted %s", specs[i]);
+        ck_assert_msg(strstr(sb_str(&error), "\"services\"") != NULL, "%s", sb_str(&error));
+        sb_free(&error);
+        json_decref(spec);
+    }
+    ck_assert_ptr_null(op_iam_admin.params[0]);
+    ck_assert_str_eq(op_iam_wildcard_action.params[0], "services");
+    ck_assert_ptr_null(op_iam_wildcard_action.params[1]);
+}
+END_TEST
+
+START_TEST(action_patterns)
+{
+    ck_assert(iam_action_matches("s3:Get*", "S3:GETOBJECT"));
+    ck_assert(iam_action_matches("ec2:Describe?nstances", "ec2:DescribeInstances"));
+    ck_assert(!iam_action_matches("s3:Get*", "s3:PutObject"));
+    ck_assert(iam_action_matches("*", "iam:CreateUser"));
+
+    ck_assert(iam_pattern_covers_service("iam:*", "iam"));
+    ck_assert(iam_pattern_covers_service("i*", "iam"));
+    ck_assert(iam_pattern_covers_service("*am:*", "iam"));
+    ck_assert(iam_pattern_covers_service("i*:*", "iam"));
+    ck_assert(iam_pattern_covers_service("*", "iam"));
+    ck_assert(!iam_pattern_covers_service("iam:Get*", "iam"));
+    ck_assert(!iam_pattern_covers_service("iam:", "iam"));
+    ck_assert(!iam_pattern_covers_service("s3:*", "iam"));
+    ck_assert(!iam_pattern_covers_service("", "iam"));
+
+    ck_assert(iam_pattern_covers_all_actions("*"));
+    ck_assert(iam_pattern_covers_all_actions("*:*"));
+    ck_assert(iam_pattern_covers_all_actions("**:*"));
+    ck_assert(!iam_pattern_covers_all_actions("*:"));
+    ck_assert(!iam_pattern_covers_all_actions("s3:*"));
+    ck_assert(!iam_pattern_covers_all_actions(""));
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("ops_iam");
+
+    TCase *fixtures = tcase_create("fixtures");
+    tcase_add_checked_fixture(fixtures, setup, teardown);
+    tcase_add_test(fixtures, admin_regula_terraform_plan);
+    tcase_add_test(fixtures, bucket_policies_regula_plan);
+    tcase_add_test(fixtures, sqs_queue_policies_cfn_nag);
+    tcase_add_test(fixtures, webapp_bucket_policies_not_public);
+    tcase_add_test(fixtures, pinning_by_unknown_source_arn);
+    tcase_add_test(fixtures, admin_regula_cloudformation_shapes);
+    suite_add_tcase(s, fixtures);
+
+    TCase *cases = tcase_create("cases");
+    tcase_add_checked_fixture(cases, setup, teardown);
+    tcase_add_test(cases, admin_action_spellings);
+    tcase_add_test(cases, admin_second_statement_named);
+    tcase_add_test(cases, admin_not_action_keeps_iam);
+    tcase_add_test(cases, admin_not_resource);
+    tcase_add_test(cases, admin_unknown_parts);
+    tcase_add_test(cases, policy_absent_or_empty);
+    tcase_add_test(cases, policy_grammar_errors);
+    tcase_add_test(cases, policy_invalid_json_string);
+    tcase_add_test(cases, public_principal_spellings);
+    tcase_add_test(cases, public_principal_conditions);
+    tcase_add_test(cases, public_principal_unknown_parts);
+    tcase_add_test(cases, wildcard_action_services);
+    tcase_add_test(cases, wildcard_not_action);
+    tcase_add_test(cases, compile_rejects_bad_services);
+    tcase_add_test(cases, action_patterns);
+    suite_add_tcase(s, cases);
+    return s;
+}

@@ -1,0 +1,237 @@
+/* The text report of `soc2 scan`, for a person reading a terminal or a CI
+ * log. Findings are grouped by resource, in the order the resources were
+ * loaded; account-scope findings come last. Within a resource, failures come
+ * first, then errors and unknowns, each by descending severity. Passing and
+ * waived findings are counted in the summary and listed only when verbose. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Position of account-scope findings, after every resource. */
+#define ACCOUNT_ORDER SIZE_MAX
+
+typedef struct report_entry {
+    const soc2_finding *finding;
+    size_t resource_order;  /* load order of the finding's resource */
+    size_t finding_order;   /* order in the report: by rule, then resource */
+    int status_rank;
+    int severity;
+} report_entry;
+
+typedef struct resource_order {
+    const soc2_resource *resource;
+    size_t order;
+} resource_order;
+
+static int status_rank(soc2_finding_status status)
+{
+    switch (status) {
+    case SOC2_FINDING_FAIL: return 0;
+    case SOC2_FINDING_ERROR: return 1;
+    case SOC2_FINDING_UNKNOWN: return 2;
+    case SOC2_FINDING_WAIVED: return 3;
+    case SOC2_FINDING_PASS: return 4;
+    }
+    return 5;
+}
+
+static int is_listed(soc2_finding_status status, int verbose)
+{
+    return verbose || (status != SOC2_FINDING_PASS && status != SOC2_FINDING_WAIVED);
+}
+
+static int compare_by_resource(const void *a, const void *b)
+{
+    uintptr_t left = (uintptr_t)((const resource_order *)a)->resource;
+    uintptr_t right = (uintptr_t)((const resource_order *)b)->resource;
+    return (left > right) - (left < right);
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    const report_entry *left = a;
+    const report_entry *right = b;
+
+    if (left->resource_order != right->resource_order)
+        return left->resource_order < right->resource_order ? -1 : 1;
+    if (left->status_rank != right->status_rank)
+        return left->status_rank - right->status_rank;
+    if (left->severity != right->severity)
+        return right->severity - left->severity;
+    return (left->finding_order > right->finding_order) -
+           (left->finding_order < right->finding_order);
+}
+
+/* Lists the resources of the snapshot with their load order, sorted by
+ * address in memory so that a finding's resource is found by bsearch. */
+static resource_order *index_resources(const soc2_snapshot *snapshot, size_t *out_count)
+{
+    size_t capacity = soc2_snapshot_resource_count(snapshot);
+    resource_order *orders = malloc((capacity ? capacity : 1) * sizeof(*orders));
+    soc2_resource_iterator *iterator = NULL;
+    if (!orders || soc2_resource_iterator_new(&iterator, snapshot) != SOC2_OK) {
+        free(orders);
+        return NULL;
+    }
+
+    size_t count = 0;
+    const soc2_resource *resource;
+    while (count < capacity && soc2_resource_iterator_next(&resource, iterator) == SOC2_OK) {
+        orders[count].resource = resource;
+        orders[count].order = count;
+        count++;
+    }
+    soc2_resource_iterator_free(iterator);
+
+    qsort(orders, count, sizeof(*orders), compare_by_resource);
+    *out_count = count;
+    return orders;
+}
+
+static size_t find_resource_order(const resource_order *orders, size_t count,
+                                  const soc2_resource *resource)
+{
+    if (!resource)
+        return ACCOUNT_ORDER;
+    resource_order key = {resource, 0};
+    const resource_order *found = bsearch(&key, orders, count, sizeof(*orders),
+                                          compare_by_resource);
+    /* Every finding's resource is in its snapshot; the fallback only keeps
+     * the report printable if that ever does not hold. */
+    return found ? found->order : ACCOUNT_ORDER - 1;
+}
+
+/* Collects the report's findings in the order they are printed. */
+static report_entry *sort_findings(const soc2_report *report, const soc2_snapshot *snapshot,
+                                   size_t *out_count)
+{
+    size_t resource_count = 0;
+    resource_order *orders = index_resources(snapshot, &resource_count);
+    size_t capacity = soc2_report_finding_count(report);
+    report_entry *entries = malloc((capacity ? capacity : 1) * sizeof(*entries));
+    soc2_finding_iterator *iterator = NULL;
+    if (!orders || !entries || soc2_finding_iterator_new(&iterator, report) != SOC2_OK) {
+        free(orders);
+        free(entries);
+        return NULL;
+    }
+
+    size_t count = 0;
+    const soc2_finding *finding;
+    while (count < capacity && soc2_finding_iterator_next(&finding, iterator) == SOC2_OK) {
+        report_entry *entry = &entries[count];
+        entry->finding = finding;
+        entry->resource_order =
+            find_resource_order(orders, resource_count, soc2_finding_resource(finding));
+        entry->finding_order = count;
+        entry->status_rank = status_rank(soc2_finding_status_of(finding));
+        entry->severity = (int)soc2_finding_severity(finding);
+        count++;
+    }
+    soc2_finding_iterator_free(iterator);
+    free(orders);
+
+    qsort(entries, count, sizeof(*entries), compare_entries);
+    *out_count = count;
+    return entries;
+}
+
+static void print_resource_heading(FILE *stream, const soc2_finding *finding)
+{
+    const soc2_resource *resource = soc2_finding_resource(finding);
+    fprintf(stream, "%s (%s)", soc2_finding_resource_address(finding),
+            soc2_finding_resource_type(finding));
+    if (resource && soc2_resource_file(resource))
+        fprintf(stream, " in %s", soc2_resource_file(resource));
+    fputc('\n', stream);
+}
+
+/* One line: status, severity, rule ID, message, and where the deciding value
+ * is when the report knows. */
+static void print_finding(FILE *stream, const soc2_finding *finding)
+{
+    const char *path = soc2_finding_path(finding);
+    const char *evidence = soc2_finding_evidence_resource(finding);
+    int has_path = path && path[0] != '\0';
+    int has_evidence = evidence && evidence[0] != '\0';
+
+    fprintf(stream, "  %-7s  %-8s  %s  %s",
+            soc2_finding_status_name(soc2_finding_status_of(finding)),
+            soc2_severity_name(soc2_finding_severity(finding)), soc2_finding_rule_id(finding),
+            soc2_finding_message(finding));
+    if (has_path && has_evidence)
+        fprintf(stream, " (at %s, via %s)", path, evidence);
+    else if (has_path)
+        fprintf(stream, " (at %s)", path);
+    else if (has_evidence)
+        fprintf(stream, " (via %s)", evidence);
+    fputc('\n', stream);
+}
+
+static const char *plural(size_t count, const char *one, const char *many)
+{
+    return count == 1 ? one : many;
+}
+
+/* "12 findings: 3 fail, 1 unknown, 8 pass (4 rules, 2 files)". Fail and
+ * pass are always shown; error, unknown and waived only when present. */
+static void print_summary(FILE *stream, const soc2_report *report, const scan_totals *totals)
+{
+    size_t total = soc2_report_finding_count(report);
+    fprintf(stream, "%zu %s", total, plural(total, "finding", "findings"));
+
+    if (total > 0) {
+        static const soc2_finding_status order[] = {
+            SOC2_FINDING_FAIL, SOC2_FINDING_ERROR, SOC2_FINDING_UNKNOWN,
+            SOC2_FINDING_WAIVED, SOC2_FINDING_PASS,
+        };
+        const char *separator = ": ";
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+            size_t count = soc2_report_count(report, order[i]);
+            int always_shown = order[i] == SOC2_FINDING_FAIL || order[i] == SOC2_FINDING_PASS;
+            if (count == 0 && !always_shown)
+                continue;
+            fprintf(stream, "%s%zu %s", separator, count, soc2_finding_status_name(order[i]));
+            separator = ", ";
+        }
+    }
+
+    fprintf(stream, " (%zu %s, %zu %s)\n", totals->rule_count,
+            plural(totals->rule_count, "rule", "rules"), totals->file_count,
+            plural(totals->file_count, "file", "files"));
+}
+
+int write_text_report(FILE *stream, const soc2_report *report, const soc2_snapshot *snapshot,
+                      const scan_totals *totals, int verbose)
+{
+    size_t count = 0;
+    report_entry *entries = sort_findings(report, snapshot, &count);
+    if (!entries) {
+        fprintf(stderr, "%s: error: out of memory while sorting the findings\n", program_name);
+        return -1;
+    }
+
+    size_t current_group = 0;
+    int any_listed = 0;
+    for (size_t i = 0; i < count; i++) {
+        const soc2_finding *finding = entries[i].finding;
+        if (!is_listed(soc2_finding_status_of(finding), verbose))
+            continue;
+        if (!any_listed || entries[i].resource_order != current_group) {
+            if (any_listed)
+                fputc('\n', stream);
+            print_resource_heading(stream, finding);
+            current_group = entries[i].resource_order;
+            any_listed = 1;
+        }
+        print_finding(stream, finding);
+    }
+    if (any_listed)
+        fputc('\n', stream);
+
+    print_summary(stream, report, totals);
+    free(entries);
+    return 0;
+}
