@@ -48,8 +48,8 @@ typedef enum soc2_status {
     SOC2_EINVAL = -3,       /**< An argument is invalid (NULL, out of range). */
     SOC2_EIO = -4,          /**< A file could not be opened or read. */
     SOC2_EPARSE = -5,       /**< Input is not well-formed JSON. */
-    SOC2_EFORMAT = -6,      /**< Input is JSON but not a supported format,
-                                 or does not follow that format. */
+    SOC2_EFORMAT = -6,      /**< Input is of a supported format but does
+                                 not follow it. */
     SOC2_ERULE = -7,        /**< A rule definition is invalid. */
     SOC2_ENOTFOUND = -8,    /**< The requested item does not exist. */
     SOC2_EEXISTS = -9,      /**< An item with the same identifier exists. */
@@ -57,6 +57,8 @@ typedef enum soc2_status {
     SOC2_EUSER = -11,       /**< A caller-supplied callback reported failure. */
     SOC2_EUNKNOWN = -12,    /**< The value is not known until apply. */
     SOC2_ETYPE = -13,       /**< The value exists but has another type. */
+    SOC2_EUNRECOGNIZED = -14, /**< Input is JSON of no supported format (or
+                                   not of the format requested). */
     SOC2_ITEROVER = -100    /**< An iterator has no more items; not an error. */
 } soc2_status;
 

@@ -102,9 +102,12 @@ SOC2_API int soc2_snapshot_set_limit(soc2_snapshot *snapshot, soc2_limit limit,
  * @param format the expected format, or SOC2_FORMAT_AUTO to detect it.
  * @return SOC2_OK; SOC2_EIO when the file cannot be read; SOC2_EPARSE for
  *         malformed JSON (the last error has the line and column);
- *         SOC2_EFORMAT when the document is not of a supported format or
- *         does not follow its format (the last error names the place as a
- *         JSON pointer); SOC2_ELIMIT when a limit is exceeded; SOC2_ENOMEM.
+ *         SOC2_EUNRECOGNIZED when the document is of no supported format,
+ *         looks like several, or is not of the format requested (the
+ *         message names the formats tried); SOC2_EFORMAT when it does not
+ *         follow its format (the last error names the place as a JSON
+ *         pointer, with its line); SOC2_ELIMIT when a limit is exceeded;
+ *         SOC2_ENOMEM.
  *         On failure the snapshot is unchanged.
  */
 SOC2_API int soc2_snapshot_load_file(soc2_snapshot *snapshot, const char *path,

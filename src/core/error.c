@@ -103,7 +103,7 @@ const char *soc2_strerror(int code)
     case SOC2_EINVAL: return "invalid argument";
     case SOC2_EIO: return "input/output error";
     case SOC2_EPARSE: return "malformed JSON";
-    case SOC2_EFORMAT: return "unsupported or invalid input format";
+    case SOC2_EFORMAT: return "invalid input document";
     case SOC2_ERULE: return "invalid rule";
     case SOC2_ENOTFOUND: return "not found";
     case SOC2_EEXISTS: return "already exists";
@@ -111,6 +111,7 @@ const char *soc2_strerror(int code)
     case SOC2_EUSER: return "callback reported failure";
     case SOC2_EUNKNOWN: return "value not known until apply";
     case SOC2_ETYPE: return "value has another type";
+    case SOC2_EUNRECOGNIZED: return "not a supported input format";
     case SOC2_ITEROVER: return "no more items";
     default: return "unknown status";
     }

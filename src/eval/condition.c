@@ -440,7 +440,7 @@ static void eval_join(const condition *c, const eval_ctx *ctx, const cursor *at,
     candidate_list_free(&candidates);
 
     /* With no related resource to point at, a `follow` join points at the
-     * attribute it followed; the other joins name no attribute of this
+     * attribute it followed. The other joins name no attribute of this
      * resource, so they point at the resource itself. */
     cursor chain[PATH_MAX_STEPS + 1];
     const cursor *empty_at = at;

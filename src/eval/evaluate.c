@@ -78,7 +78,7 @@ static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
     return sb_steal(&m);
 }
 
-/* Finds which resource holds the deciding value: a related resource a join
+/* Finds the resource that contains the deciding value: a related resource a join
  * followed, or the resource a folded value came from. Returns NULL when it
  * is the finding's own resource. */
 static const soc2_resource *evidence_of(const soc2_resource *subject, const eval_result *r)

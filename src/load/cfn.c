@@ -1,11 +1,14 @@
 /* The CloudFormation adapter: reads a JSON template and creates one resource
  * per entry of Resources, with intrinsic functions resolved
  * (cfn_intrinsics.c) and properties renamed onto the canonical model
- * (cfn_map.c). Values known only once the stack exists become unknown, and
- * the references they carry become the resource's references.
+ * (cfn_map.c). This file contains the template's sections, its conditions, the
+ * unknown-value markers and the resource loop. Values known only once the
+ * stack exists become unknown, and the references they carry become the
+ * resource's references.
  *
  * NOTE: transforms (AWS::Serverless, AWS::LanguageExtensions, macros) are
  * not expanded; their resources are loaded as written. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +20,15 @@
 
 /* Detection. */
 
+/* Returns whether some member of Resources is an object with a Type. The
+ * Type need not be a string: a template with a broken Type is still a
+ * template, and the adapter then reports the place. */
 static int has_typed_resource(const json_t *resources)
 {
     const char *key;
     json_t *resource;
     json_object_foreach((json_t *)resources, key, resource) {
-        if (json_is_string(json_object_get(resource, "Type")))
+        if (json_object_get(resource, "Type"))
             return 1;
     }
     return 0;
@@ -113,7 +119,310 @@ void cfn_template_release(cfn_template *t)
     strmap_free(&t->condition_states);
 }
 
-/* Turning markers into the unknown mask and references. */
+/* Evaluation states of a condition, kept in cfn_template.condition_states. */
+enum { CONDITION_EVALUATING = 1, CONDITION_FALSE, CONDITION_TRUE, CONDITION_UNDECIDED };
+
+/* Unknown-value markers. A marker is {"unknown": tag, "refs": [...]} where
+ * tag is the template's own unknown_tag object: no value of the template can
+ * be that object, so markers cannot be confused with template content. */
+
+json_t *cfn_unknown_new(const cfn_template *t)
+{
+    return json_pack("{s:O, s:[]}", "unknown", t->unknown_tag, "refs");
+}
+
+int cfn_unknown_set_symbol(json_t *marker, const char *symbol)
+{
+    return json_object_set_new(marker, "symbol", json_string(symbol));
+}
+
+const char *cfn_unknown_symbol(const json_t *marker)
+{
+    return json_string_value(json_object_get(marker, "symbol"));
+}
+
+int cfn_is_unknown(const cfn_template *t, const json_t *value)
+{
+    return json_is_object(value) && json_object_get(value, "unknown") == t->unknown_tag;
+}
+
+json_t *cfn_unknown_refs(const json_t *marker)
+{
+    return json_object_get(marker, "refs");
+}
+
+int cfn_unknown_add_ref(json_t *marker, const char *logical_id)
+{
+    json_t *refs = cfn_unknown_refs(marker);
+    size_t i;
+    json_t *ref;
+    json_array_foreach(refs, i, ref) {
+        if (strcmp(json_string_value(ref), logical_id) == 0)
+            return 0;
+    }
+    return json_array_append_new(refs, json_string(logical_id));
+}
+
+int cfn_unknown_collect(const cfn_template *t, json_t *marker, const json_t *value)
+{
+    if (cfn_is_unknown(t, value)) {
+        size_t i;
+        json_t *ref;
+        json_array_foreach(cfn_unknown_refs(value), i, ref) {
+            if (cfn_unknown_add_ref(marker, json_string_value(ref)) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    if (json_is_array(value)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(value, i, item) {
+            if (cfn_unknown_collect(t, marker, item) < 0)
+                return -1;
+        }
+    } else if (json_is_object(value)) {
+        const char *key;
+        json_t *item;
+        json_object_foreach((json_t *)value, key, item) {
+            if (cfn_unknown_collect(t, marker, item) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int cfn_contains_unknown(const cfn_template *t, const json_t *value)
+{
+    if (cfn_is_unknown(t, value))
+        return 1;
+    size_t i;
+    const char *key;
+    json_t *item;
+    if (json_is_array(value)) {
+        json_array_foreach(value, i, item) {
+            if (cfn_contains_unknown(t, item))
+                return 1;
+        }
+    } else if (json_is_object(value)) {
+        json_object_foreach((json_t *)value, key, item) {
+            if (cfn_contains_unknown(t, item))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int cfn_make_unknown(const cfn_template *t, const char *logical_id, json_t *const *sources,
+                     size_t source_count, json_t **out)
+{
+    json_t *marker = cfn_unknown_new(t);
+    if (!marker)
+        return error_nomem();
+    if (logical_id && cfn_unknown_add_ref(marker, logical_id) < 0)
+        goto nomem;
+    for (size_t i = 0; i < source_count; i++)
+        if (sources[i] && cfn_unknown_collect(t, marker, sources[i]) < 0)
+            goto nomem;
+    *out = marker;
+    return SOC2_OK;
+
+nomem:
+    json_decref(marker);
+    return error_nomem();
+}
+
+/* Conditions: Fn::Equals, Fn::And, Fn::Or, Fn::Not and Condition. */
+
+static int evaluate_condition(cfn_template *t, json_t *value, strbuf *ptr, cfn_truth *out);
+
+static int condition_at(cfn_template *t, json_t *value, strbuf *ptr, long index, cfn_truth *out)
+{
+    size_t mark = ptr->len;
+    json_pointer_append_index(ptr, (size_t)index);
+    int rc = evaluate_condition(t, value, ptr, out);
+    sb_truncate(ptr, mark);
+    return rc;
+}
+
+static int scalars_equal(const json_t *a, const json_t *b)
+{
+    strbuf left = STRBUF_INIT, right = STRBUF_INIT;
+    int equal = cfn_append_scalar(&left, a) == 0 && cfn_append_scalar(&right, b) == 0 &&
+                left.len == right.len && memcmp(sb_str(&left), sb_str(&right), left.len) == 0;
+    sb_free(&left);
+    sb_free(&right);
+    return equal;
+}
+
+/* Fn::Equals compares text, so "3" equals 3 and "true" equals true. */
+static int condition_equals(cfn_template *t, json_t *arg, strbuf *ptr, cfn_truth *out)
+{
+    if (!json_is_array(arg) || json_array_size(arg) != 2)
+        return cfn_fail_at(t, ptr, NULL, -1, "Fn::Equals needs a list of two values");
+
+    json_t *values[2] = {NULL, NULL};
+    int rc = SOC2_OK;
+    for (long i = 0; i < 2 && rc == SOC2_OK; i++) {
+        rc = cfn_resolve_at(t, json_array_get(arg, (size_t)i), ptr, NULL, i, &values[i]);
+        if (rc == SOC2_OK && !values[i])
+            rc = cfn_fail_at(t, ptr, NULL, i, "Fn::Equals cannot compare AWS::NoValue");
+    }
+    if (rc == SOC2_OK) {
+        if (cfn_contains_unknown(t, values[0]) || cfn_contains_unknown(t, values[1]))
+            *out = CFN_UNDECIDED;
+        else if (json_equal(values[0], values[1]) || scalars_equal(values[0], values[1]))
+            *out = CFN_TRUE;
+        else
+            *out = CFN_FALSE;
+    }
+    json_decref(values[0]);
+    json_decref(values[1]);
+    return rc;
+}
+
+/* Fn::And and Fn::Or in three-valued logic: a decided operand can settle
+ * the result even when another is undecided. */
+static int condition_and_or(cfn_template *t, const char *name, json_t *arg, strbuf *ptr,
+                            cfn_truth *out)
+{
+    int is_and = strcmp(name, "Fn::And") == 0;
+    if (!json_is_array(arg) || json_array_size(arg) == 0)
+        return cfn_fail_at(t, ptr, NULL, -1, "%s needs a list of conditions", name);
+
+    int any_undecided = 0, settled = 0;
+    for (size_t i = 0; i < json_array_size(arg); i++) {
+        cfn_truth operand;
+        int rc = condition_at(t, json_array_get(arg, i), ptr, (long)i, &operand);
+        if (rc != SOC2_OK)
+            return rc;
+        if (operand == CFN_UNDECIDED)
+            any_undecided = 1;
+        else if ((operand == CFN_TRUE) != is_and)
+            settled = 1;
+    }
+    if (settled)
+        *out = is_and ? CFN_FALSE : CFN_TRUE;
+    else if (any_undecided)
+        *out = CFN_UNDECIDED;
+    else
+        *out = is_and ? CFN_TRUE : CFN_FALSE;
+    return SOC2_OK;
+}
+
+static int condition_not(cfn_template *t, json_t *arg, strbuf *ptr, cfn_truth *out)
+{
+    if (!json_is_array(arg) || json_array_size(arg) != 1)
+        return cfn_fail_at(t, ptr, NULL, -1, "Fn::Not needs a list of one condition");
+    cfn_truth operand;
+    int rc = condition_at(t, json_array_get(arg, 0), ptr, 0, &operand);
+    if (rc != SOC2_OK)
+        return rc;
+    if (operand == CFN_UNDECIDED)
+        *out = CFN_UNDECIDED;
+    else
+        *out = operand == CFN_TRUE ? CFN_FALSE : CFN_TRUE;
+    return SOC2_OK;
+}
+
+const char *cfn_single_key(const json_t *value)
+{
+    if (!json_is_object(value) || json_object_size(value) != 1)
+        return NULL;
+    return json_object_iter_key(json_object_iter((json_t *)value));
+}
+
+int cfn_condition_function(cfn_template *t, const char *name, json_t *arg, strbuf *ptr,
+                           cfn_truth *out)
+{
+    if (strcmp(name, "Fn::Equals") == 0)
+        return condition_equals(t, arg, ptr, out);
+    if (strcmp(name, "Fn::And") == 0 || strcmp(name, "Fn::Or") == 0)
+        return condition_and_or(t, name, arg, ptr, out);
+    return condition_not(t, arg, ptr, out);
+}
+
+static int evaluate_condition(cfn_template *t, json_t *value, strbuf *ptr, cfn_truth *out)
+{
+    const char *name = cfn_single_key(value);
+    if (!name)
+        return cfn_fail_at(t, ptr, NULL, -1,
+                           "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or "
+                           "Condition");
+    if (t->depth >= CFN_MAX_DEPTH)
+        return loader_fail(t->loader, SOC2_ELIMIT, sb_str(ptr),
+                           "conditions are nested deeper than %d levels", CFN_MAX_DEPTH);
+
+    json_t *arg = json_object_get(value, name);
+    size_t mark = ptr->len;
+    json_pointer_append(ptr, name);
+    t->depth++;
+    int rc;
+    if (strcmp(name, "Condition") == 0) {
+        if (json_is_string(arg))
+            rc = cfn_condition(t, json_string_value(arg), sb_str(ptr), out);
+        else
+            rc = cfn_fail_at(t, ptr, NULL, -1, "Condition needs the name of a condition");
+    } else if (strcmp(name, "Fn::Equals") == 0 || strcmp(name, "Fn::And") == 0 ||
+               strcmp(name, "Fn::Or") == 0 || strcmp(name, "Fn::Not") == 0) {
+        rc = cfn_condition_function(t, name, arg, ptr, out);
+    } else {
+        sb_truncate(ptr, mark);
+        rc = cfn_fail_at(t, ptr, NULL, -1,
+                         "%s is not a condition function; use Fn::Equals, Fn::And, Fn::Or, "
+                         "Fn::Not or Condition",
+                         name);
+    }
+    t->depth--;
+    sb_truncate(ptr, mark);
+    return rc;
+}
+
+int cfn_condition(cfn_template *t, const char *name, const char *pointer, cfn_truth *out)
+{
+    json_t *definition = t->conditions ? json_object_get(t->conditions, name) : NULL;
+    if (!definition)
+        return loader_fail(t->loader, SOC2_EFORMAT, pointer,
+                           "condition \"%s\" is not defined in Conditions", name);
+
+    switch ((uintptr_t)strmap_get(&t->condition_states, name)) {
+    case CONDITION_EVALUATING:
+        return loader_fail(t->loader, SOC2_EFORMAT, pointer, "condition \"%s\" depends on itself",
+                           name);
+    case CONDITION_FALSE:
+        *out = CFN_FALSE;
+        return SOC2_OK;
+    case CONDITION_TRUE:
+        *out = CFN_TRUE;
+        return SOC2_OK;
+    case CONDITION_UNDECIDED:
+        *out = CFN_UNDECIDED;
+        return SOC2_OK;
+    default:
+        break;
+    }
+
+    if (strmap_put(&t->condition_states, name, (void *)(uintptr_t)CONDITION_EVALUATING) < 0)
+        return error_nomem();
+    strbuf ptr = STRBUF_INIT;
+    sb_puts(&ptr, "/Conditions");
+    json_pointer_append(&ptr, name);
+    int rc = ptr.failed ? error_nomem() : evaluate_condition(t, definition, &ptr, out);
+    sb_free(&ptr);
+    if (rc != SOC2_OK)
+        return rc;
+
+    uintptr_t state = *out == CFN_TRUE    ? CONDITION_TRUE
+                      : *out == CFN_FALSE ? CONDITION_FALSE
+                                          : CONDITION_UNDECIDED;
+    if (strmap_put(&t->condition_states, name, (void *)state) < 0)
+        return error_nomem();
+    return SOC2_OK;
+}
+
+/* Turning markers into the unknown mask and references. The mask is built
+ * here, beside the copy, rather than with mask_mark_unknown(): attribute
+ * paths are limited to PATH_MAX_STEPS steps, and a template can nest deeper. */
 
 typedef struct pending_reference {
     char *path;
@@ -122,15 +431,12 @@ typedef struct pending_reference {
 
 typedef struct finalizer {
     const cfn_template *template;
-    json_t *mask;
     pending_reference *references;
     size_t count, cap;
 } finalizer;
 
-static int record_unknown(finalizer *f, const json_t *marker, const strbuf *path)
+static int record_references(finalizer *f, const json_t *marker, const strbuf *path)
 {
-    if (mask_mark_unknown(&f->mask, sb_str(path)) < 0)
-        return -1;
     size_t i;
     json_t *ref;
     json_array_foreach(cfn_unknown_refs(marker), i, ref) {
@@ -143,56 +449,122 @@ static int record_unknown(finalizer *f, const json_t *marker, const strbuf *path
     return 0;
 }
 
-/* Copies `value` without its markers: a marker member is left out and a
- * marker list element becomes null, and each is recorded at its attribute
- * path. Sets *out to NULL for a marker. Returns 0 or -1 when memory runs
- * out. */
-static int finalize_value(finalizer *f, json_t *value, strbuf *path, json_t **out)
+static int finalize_value(finalizer *f, json_t *value, strbuf *path, json_t **out, json_t **mask);
+
+static int finalize_object(finalizer *f, json_t *value, strbuf *path, json_t **out, json_t **mask)
+{
+    json_t *copy = json_object();
+    json_t *copy_mask = json_object();
+    int rc = copy && copy_mask ? 0 : -1;
+
+    const char *key;
+    json_t *item;
+    json_object_foreach(value, key, item) {
+        if (rc < 0)
+            break;
+        size_t mark = path->len;
+        path_append_key(path, key);
+        json_t *child, *child_mask;
+        rc = finalize_value(f, item, path, &child, &child_mask);
+        sb_truncate(path, mark);
+        /* json_object_set_new() takes the value even when it fails. */
+        if (child && json_object_set_new(copy, key, child) < 0)
+            rc = -1;
+        if (child_mask && json_object_set_new(copy_mask, key, child_mask) < 0)
+            rc = -1;
+    }
+
+    if (rc < 0) {
+        json_decref(copy);
+        json_decref(copy_mask);
+        return -1;
+    }
+    *out = copy;
+    if (json_object_size(copy_mask) == 0) {
+        json_decref(copy_mask);
+        copy_mask = NULL;
+    }
+    *mask = copy_mask;
+    return 0;
+}
+
+/* A marker element becomes null. The mask keeps known elements as false so
+ * that indexes keep their place, as mask_prune() does. */
+static int finalize_array(finalizer *f, json_t *value, strbuf *path, json_t **out, json_t **mask)
+{
+    json_t *copy = json_array();
+    json_t *copy_mask = json_array();
+    int rc = copy && copy_mask ? 0 : -1;
+    int any_unknown = 0;
+
+    size_t i;
+    json_t *item;
+    json_array_foreach(value, i, item) {
+        if (rc < 0)
+            break;
+        size_t mark = path->len;
+        path_append_index(path, i);
+        json_t *child, *child_mask;
+        rc = finalize_value(f, item, path, &child, &child_mask);
+        sb_truncate(path, mark);
+        if (rc == 0 && !child)
+            child = json_null();
+        if (child_mask)
+            any_unknown = 1;
+        else
+            child_mask = json_false();
+        /* json_array_append_new() takes the value even when it fails. */
+        if (json_array_append_new(copy, child) < 0)
+            rc = -1;
+        if (json_array_append_new(copy_mask, child_mask) < 0)
+            rc = -1;
+    }
+
+    if (rc < 0) {
+        json_decref(copy);
+        json_decref(copy_mask);
+        return -1;
+    }
+    *out = copy;
+    if (!any_unknown) {
+        json_decref(copy_mask);
+        copy_mask = NULL;
+    }
+    *mask = copy_mask;
+    return 0;
+}
+
+/* Copies `value` without its markers, recording each marker's references at
+ * its attribute path. *out is the copy (NULL for a marker) and *mask its
+ * unknown mask (NULL when everything is known). Returns 0, or -1 when
+ * memory runs out. */
+static int finalize_value(finalizer *f, json_t *value, strbuf *path, json_t **out, json_t **mask)
 {
     *out = NULL;
-    if (cfn_is_unknown(f->template, value))
-        return record_unknown(f, value, path);
+    *mask = NULL;
+    if (path->failed)
+        return -1;
 
-    if (json_is_object(value)) {
-        json_t *copy = json_object();
-        const char *key;
-        json_t *item;
-        json_object_foreach(value, key, item) {
-            if (!copy)
-                break;
-            size_t mark = path->len;
-            path_append_key(path, key);
-            json_t *child;
-            int rc = finalize_value(f, item, path, &child);
-            sb_truncate(path, mark);
-            if (rc < 0 || (child && json_object_set_new(copy, key, child) < 0)) {
-                json_decref(copy);
-                copy = NULL;
-            }
-        }
-        *out = copy;
+    int rc;
+    if (cfn_is_unknown(f->template, value)) {
+        /* The attribute holds the symbol, when there is one, so that equal
+         * expressions match (a bucket policy naming its bucket by the same
+         * Fn::Sub as the bucket's name). The mask still marks it unknown, so
+         * no rule compares it with a real value. */
+        const char *symbol = cfn_unknown_symbol(value);
+        if (symbol && !(*out = json_string(symbol)))
+            return -1;
+        *mask = json_true();
+        rc = record_references(f, value, path);
+    } else if (json_is_object(value)) {
+        rc = finalize_object(f, value, path, out, mask);
     } else if (json_is_array(value)) {
-        json_t *copy = json_array();
-        size_t i;
-        json_t *item;
-        json_array_foreach(value, i, item) {
-            if (!copy)
-                break;
-            size_t mark = path->len;
-            path_append_index(path, i);
-            json_t *child;
-            int rc = finalize_value(f, item, path, &child);
-            sb_truncate(path, mark);
-            if (rc < 0 || json_array_append_new(copy, child ? child : json_null()) < 0) {
-                json_decref(copy);
-                copy = NULL;
-            }
-        }
-        *out = copy;
+        rc = finalize_array(f, value, path, out, mask);
     } else {
         *out = json_incref(value);
+        rc = 0;
     }
-    return *out && !path->failed ? 0 : -1;
+    return rc;
 }
 
 static void finalizer_free(finalizer *f)
@@ -200,7 +572,6 @@ static void finalizer_free(finalizer *f)
     for (size_t i = 0; i < f->count; i++)
         free(f->references[i].path);
     free(f->references);
-    json_decref(f->mask);
 }
 
 /* Resources. */
@@ -213,8 +584,8 @@ static int fail_resource(cfn_template *t, const char *logical_id, const char *me
     json_pointer_append(&ptr, logical_id);
     if (member)
         json_pointer_append(&ptr, member);
-    int rc = loader_fail(t->loader, SOC2_EFORMAT, sb_str(&ptr), "resource \"%s\": %s",
-                         logical_id, message);
+    int rc = loader_fail(t->loader, SOC2_EFORMAT, sb_str(&ptr), "resource \"%s\": %s", logical_id,
+                         message);
     sb_free(&ptr);
     return rc;
 }
@@ -314,19 +685,19 @@ static int load_resource(cfn_template *t, const cfn_mapping *mapping, const char
 
     finalizer f = {.template = t};
     strbuf path = STRBUF_INIT;
-    json_t *attrs;
-    if (finalize_value(&f, mapped, &path, &attrs) < 0) {
+    json_t *attrs, *mask;
+    if (finalize_value(&f, mapped, &path, &attrs, &mask) < 0) {
         rc = error_nomem();
         goto done;
     }
     if (!attrs && !(attrs = json_object())) {
+        json_decref(mask);
         rc = error_nomem();
         goto done;
     }
 
     soc2_resource *r = loader_add_resource(t->loader, logical_id, type ? type : source_type,
-                                           source_type, attrs, f.mask);
-    f.mask = NULL;
+                                           source_type, attrs, mask);
     if (!r) {
         rc = soc2_error_last()->code;
         goto done;

@@ -28,8 +28,8 @@ typedef enum cfn_truth {
     CFN_UNDECIDED = 2 /* depends on a value not known until the stack is created */
 } cfn_truth;
 
-/* A template being loaded: its sections (borrowed from the parsed document;
- * NULL when absent) and the state of condition evaluation. */
+/* A template being loaded: its sections, borrowed from the parsed document
+ * (NULL when absent), and the state of condition evaluation. */
 typedef struct cfn_template {
     soc2_loader *loader;
     json_t *parameters;
@@ -42,7 +42,7 @@ typedef struct cfn_template {
 } cfn_template;
 
 /* Reads the template's sections. Fails through loader_fail() with
- * SOC2_EFORMAT when a section is missing or is not an object. */
+ * SOC2_EFORMAT when Resources is missing or a section is not an object. */
 int cfn_template_init(cfn_template *template, soc2_loader *loader, json_t *root);
 void cfn_template_release(cfn_template *template);
 
@@ -50,6 +50,17 @@ void cfn_template_release(cfn_template *template);
 
 /* Returns a new marker with no references, or NULL when memory runs out. */
 json_t *cfn_unknown_new(const cfn_template *template);
+/* Gives the marker a symbol: the text the value will have, with ${...}
+ * where the stack fills in a pseudo parameter or a resource's name or
+ * attribute ("logs-${AWS::Region}-${AWS::AccountId}", "${Bucket.Arn}").
+ * Equal symbols stand for equal values, because the stack fills each
+ * ${...} the same way everywhere, and such a value is never a wildcard.
+ * Returns 0 or -1 when memory runs out. */
+int cfn_unknown_set_symbol(json_t *marker, const char *symbol);
+/* Returns the marker's symbol, or NULL when the value has none (it comes
+ * from a parameter without a default, Fn::GetAZs, Fn::Select over an unknown
+ * list, ...). */
+const char *cfn_unknown_symbol(const json_t *marker);
 /* Returns whether `value` is a marker made by cfn_unknown_new(). */
 int cfn_is_unknown(const cfn_template *template, const json_t *value);
 /* Returns the marker's references: a borrowed list of logical IDs. */
@@ -61,6 +72,11 @@ int cfn_unknown_add_ref(json_t *marker, const char *logical_id);
 int cfn_unknown_collect(const cfn_template *template, json_t *marker, const json_t *value);
 /* Returns whether a marker occurs anywhere inside `value`. */
 int cfn_contains_unknown(const cfn_template *template, const json_t *value);
+/* Sets *out to a new marker referring to `logical_id` (none when it is
+ * NULL) and to every resource the markers inside `sources` refer to.
+ * Returns SOC2_OK or SOC2_ENOMEM. */
+int cfn_make_unknown(const cfn_template *template, const char *logical_id, json_t *const *sources,
+                     size_t source_count, json_t **out);
 
 /* Intrinsic functions and conditions. */
 
@@ -73,8 +89,28 @@ int cfn_resolve(cfn_template *template, json_t *value, strbuf *pointer, json_t *
 
 /* Evaluates the condition `name` of the Conditions section. Errors point at
  * `pointer`, the place that refers to the condition. */
-int cfn_condition(cfn_template *template, const char *name, const char *pointer,
-                  cfn_truth *out);
+int cfn_condition(cfn_template *template, const char *name, const char *pointer, cfn_truth *out);
+
+/* Evaluates Fn::Equals, Fn::And, Fn::Or or Fn::Not (`name`) applied to
+ * `arg`, which sits at `pointer`. */
+int cfn_condition_function(cfn_template *template, const char *name, json_t *arg, strbuf *pointer,
+                           cfn_truth *out);
+
+/* Helpers shared by the resolver and condition evaluation. */
+
+/* Resolves `value` found at `pointer` extended by the key `step` or by
+ * `index` (NULL, or a negative index, adds nothing); as cfn_resolve(). */
+int cfn_resolve_at(cfn_template *template, json_t *value, strbuf *pointer, const char *step,
+                   long index, json_t **out);
+/* Records an SOC2_EFORMAT error at `pointer` extended as in
+ * cfn_resolve_at(), and returns SOC2_EFORMAT. */
+int cfn_fail_at(cfn_template *template, strbuf *pointer, const char *step, long index,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Appends a string, number or boolean as text, as Fn::Sub, Fn::Join and
+ * Fn::Equals see it. Returns -1 for other values. */
+int cfn_append_scalar(strbuf *out, const json_t *value);
+/* Returns the key of an object with exactly one member, or NULL. */
+const char *cfn_single_key(const json_t *value);
 
 /* Mapping onto the canonical model. */
 

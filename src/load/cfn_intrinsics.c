@@ -1,24 +1,15 @@
-/* CloudFormation intrinsic functions and conditions, resolved where the
- * template itself decides the value: parameter defaults, Mappings and
- * literal text. Values decided only when the stack is created become
- * unknown-value markers (see cfn.h). */
+/* CloudFormation intrinsic functions, resolved where the template itself
+ * decides the value: parameter defaults, Mappings, literal text and the
+ * conditions that cfn.c evaluates. Values decided only when the stack is
+ * created become unknown-value markers (see cfn.h). */
 #include <ctype.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfn.h"
 #include "../core/error.h"
 #include "../util/jsonpos.h"
-
-/* Evaluation states of a condition, kept in cfn_template.condition_states. */
-enum {
-    CONDITION_EVALUATING = 1,
-    CONDITION_FALSE,
-    CONDITION_TRUE,
-    CONDITION_UNDECIDED
-};
 
 /* Pseudo parameters other than AWS::NoValue. Their values depend on the
  * account, region and stack. */
@@ -42,13 +33,7 @@ static int has_resource(const cfn_template *t, const char *logical_id)
     return t->resources && json_object_get(t->resources, logical_id) != NULL;
 }
 
-/* Records an error at `ptr`, extended by the key `step` or by `index` when
- * they are given (NULL, or a negative index, leaves it as it is). */
-static int fail_at(cfn_template *t, strbuf *ptr, const char *step, long index, const char *fmt,
-                   ...) __attribute__((format(printf, 5, 6)));
-
-static int fail_at(cfn_template *t, strbuf *ptr, const char *step, long index, const char *fmt,
-                   ...)
+int cfn_fail_at(cfn_template *t, strbuf *ptr, const char *step, long index, const char *fmt, ...)
 {
     size_t mark = ptr->len;
     if (step)
@@ -67,111 +52,7 @@ static int fail_at(cfn_template *t, strbuf *ptr, const char *step, long index, c
     return rc;
 }
 
-/* Unknown-value markers. A marker is {"unknown": tag, "refs": [...]} where
- * tag is the template's own unknown_tag object: no value of the template can
- * be that object, so markers cannot be confused with template content. */
-
-json_t *cfn_unknown_new(const cfn_template *t)
-{
-    return json_pack("{s:O, s:[]}", "unknown", t->unknown_tag, "refs");
-}
-
-int cfn_is_unknown(const cfn_template *t, const json_t *value)
-{
-    return json_is_object(value) && json_object_get(value, "unknown") == t->unknown_tag;
-}
-
-json_t *cfn_unknown_refs(const json_t *marker)
-{
-    return json_object_get(marker, "refs");
-}
-
-int cfn_unknown_add_ref(json_t *marker, const char *logical_id)
-{
-    json_t *refs = cfn_unknown_refs(marker);
-    size_t i;
-    json_t *ref;
-    json_array_foreach(refs, i, ref) {
-        if (strcmp(json_string_value(ref), logical_id) == 0)
-            return 0;
-    }
-    return json_array_append_new(refs, json_string(logical_id));
-}
-
-int cfn_unknown_collect(const cfn_template *t, json_t *marker, const json_t *value)
-{
-    if (cfn_is_unknown(t, value)) {
-        size_t i;
-        json_t *ref;
-        json_array_foreach(cfn_unknown_refs(value), i, ref) {
-            if (cfn_unknown_add_ref(marker, json_string_value(ref)) < 0)
-                return -1;
-        }
-        return 0;
-    }
-    if (json_is_array(value)) {
-        size_t i;
-        json_t *item;
-        json_array_foreach(value, i, item) {
-            if (cfn_unknown_collect(t, marker, item) < 0)
-                return -1;
-        }
-    } else if (json_is_object(value)) {
-        const char *key;
-        json_t *item;
-        json_object_foreach((json_t *)value, key, item) {
-            if (cfn_unknown_collect(t, marker, item) < 0)
-                return -1;
-        }
-    }
-    return 0;
-}
-
-int cfn_contains_unknown(const cfn_template *t, const json_t *value)
-{
-    if (cfn_is_unknown(t, value))
-        return 1;
-    size_t i;
-    const char *key;
-    json_t *item;
-    if (json_is_array(value)) {
-        json_array_foreach(value, i, item) {
-            if (cfn_contains_unknown(t, item))
-                return 1;
-        }
-    } else if (json_is_object(value)) {
-        json_object_foreach((json_t *)value, key, item) {
-            if (cfn_contains_unknown(t, item))
-                return 1;
-        }
-    }
-    return 0;
-}
-
-/* Sets *out to a marker referring to `logical_id` (or to nothing when it is
- * NULL) and to every resource the values in `sources` refer to. */
-static int make_unknown(const cfn_template *t, const char *logical_id, json_t *const *sources,
-                        size_t source_count, json_t **out)
-{
-    json_t *marker = cfn_unknown_new(t);
-    if (!marker)
-        return error_nomem();
-    if (logical_id && cfn_unknown_add_ref(marker, logical_id) < 0)
-        goto nomem;
-    for (size_t i = 0; i < source_count; i++)
-        if (sources[i] && cfn_unknown_collect(t, marker, sources[i]) < 0)
-            goto nomem;
-    *out = marker;
-    return SOC2_OK;
-
-nomem:
-    json_decref(marker);
-    return error_nomem();
-}
-
-/* Scalars as text, for Fn::Sub, Fn::Join and Fn::Equals. Returns -1 for
- * values that are not strings, numbers or booleans. */
-static int append_scalar(strbuf *sb, const json_t *value)
+int cfn_append_scalar(strbuf *sb, const json_t *value)
 {
     switch (json_typeof(value)) {
     case JSON_STRING:
@@ -189,8 +70,8 @@ static int append_scalar(strbuf *sb, const json_t *value)
     }
 }
 
-static int resolve_at(cfn_template *t, json_t *value, strbuf *ptr, const char *step, long index,
-                      json_t **out)
+int cfn_resolve_at(cfn_template *t, json_t *value, strbuf *ptr, const char *step, long index,
+                   json_t **out)
 {
     size_t mark = ptr->len;
     if (step)
@@ -243,17 +124,38 @@ static json_t *split_list_default(const char *text)
 static int parameter_value(const cfn_template *t, json_t *parameter, json_t **out)
 {
     const char *type = json_string_value(json_object_get(parameter, "Type"));
-    json_t *fallback = json_object_get(parameter, "Default");
+    json_t *default_value = json_object_get(parameter, "Default");
     if (!type)
         type = "String";
-    if (!fallback || strncmp(type, "AWS::SSM::Parameter::Value<", 27) == 0)
-        return make_unknown(t, NULL, NULL, 0, out);
+    if (!default_value || strncmp(type, "AWS::SSM::Parameter::Value<", 27) == 0)
+        return cfn_make_unknown(t, NULL, NULL, 0, out);
 
-    if (is_list_parameter_type(type) && json_is_string(fallback))
-        *out = split_list_default(json_string_value(fallback));
+    if (is_list_parameter_type(type) && json_is_string(default_value))
+        *out = split_list_default(json_string_value(default_value));
     else
-        *out = json_deep_copy(fallback);
+        *out = json_deep_copy(default_value);
     return *out ? SOC2_OK : error_nomem();
+}
+
+/* Makes an unknown value that refers to `logical_id` (or nothing) and has
+ * the symbol "${NAME}". AWS::NotificationARNs is a list of the caller's
+ * choosing, so it gets no symbol. */
+static int symbolic_unknown(const cfn_template *t, const char *logical_id, const char *name,
+                            json_t **out)
+{
+    int rc = cfn_make_unknown(t, logical_id, NULL, 0, out);
+    if (rc != SOC2_OK || strcmp(name, "AWS::NotificationARNs") == 0)
+        return rc;
+    strbuf symbol = STRBUF_INIT;
+    sb_printf(&symbol, "${%s}", name);
+    if (symbol.failed || cfn_unknown_set_symbol(*out, sb_str(&symbol)) < 0) {
+        sb_free(&symbol);
+        json_decref(*out);
+        *out = NULL;
+        return error_nomem();
+    }
+    sb_free(&symbol);
+    return SOC2_OK;
 }
 
 /* Ref and Fn::GetAtt. */
@@ -262,25 +164,25 @@ static int fn_ref(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 {
     const char *name = json_string_value(arg);
     if (!name)
-        return fail_at(t, ptr, NULL, -1,
-                       "Ref needs the name of a parameter, pseudo parameter or resource as a "
-                       "string");
+        return cfn_fail_at(t, ptr, NULL, -1,
+                           "Ref needs the name of a parameter, pseudo parameter or resource as a "
+                           "string");
 
     if (strcmp(name, "AWS::NoValue") == 0) {
         *out = NULL;
         return SOC2_OK;
     }
     if (is_pseudo_parameter(name))
-        return make_unknown(t, NULL, NULL, 0, out);
+        return symbolic_unknown(t, NULL, name, out);
     json_t *parameter = t->parameters ? json_object_get(t->parameters, name) : NULL;
     if (parameter)
         return parameter_value(t, parameter, out);
     if (has_resource(t, name))
-        return make_unknown(t, name, NULL, 0, out);
-    return fail_at(t, ptr, NULL, -1,
-                   "Ref to \"%s\", which is neither a parameter, a pseudo parameter nor a "
-                   "resource of the template",
-                   name);
+        return symbolic_unknown(t, name, name, out);
+    return cfn_fail_at(t, ptr, NULL, -1,
+                       "Ref to \"%s\", which is neither a parameter, a pseudo parameter nor a "
+                       "resource of the template",
+                       name);
 }
 
 static int fn_get_att(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
@@ -295,7 +197,7 @@ static int fn_get_att(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
         const char *text = json_string_value(arg);
         const char *dot = strchr(text, '.');
         if (!dot || dot == text || !dot[1])
-            return fail_at(t, ptr, NULL, -1, "%s", usage);
+            return cfn_fail_at(t, ptr, NULL, -1, "%s", usage);
         /* Logical IDs are alphanumeric, so the first dot ends the ID and
          * the rest is the attribute name, dots and all (Endpoint.Address). */
         sb_append(&logical_id, text, (size_t)(dot - text));
@@ -305,26 +207,41 @@ static int fn_get_att(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
         json_t *name = json_array_get(arg, 1);
         if (!json_is_string(name)) {
             /* The attribute name may come from a parameter: {"Ref": "Attr"}. */
-            rc = resolve_at(t, name, ptr, NULL, 1, &attribute);
+            rc = cfn_resolve_at(t, name, ptr, NULL, 1, &attribute);
             if (rc != SOC2_OK)
                 goto done;
             if (!json_is_string(attribute) && !cfn_is_unknown(t, attribute)) {
-                rc = fail_at(t, ptr, NULL, 1, "%s", usage);
+                rc = cfn_fail_at(t, ptr, NULL, 1, "%s", usage);
                 goto done;
             }
         }
     } else {
-        return fail_at(t, ptr, NULL, -1, "%s", usage);
+        return cfn_fail_at(t, ptr, NULL, -1, "%s", usage);
     }
 
     if (logical_id.failed) {
         rc = error_nomem();
     } else if (!has_resource(t, sb_str(&logical_id))) {
-        rc = fail_at(t, ptr, NULL, json_is_array(arg) ? 0 : -1,
-                     "Fn::GetAtt names resource \"%s\", which is not in Resources",
-                     sb_str(&logical_id));
+        rc = cfn_fail_at(t, ptr, NULL, json_is_array(arg) ? 0 : -1,
+                         "Fn::GetAtt names resource \"%s\", which is not in Resources",
+                         sb_str(&logical_id));
     } else {
-        rc = make_unknown(t, sb_str(&logical_id), NULL, 0, out);
+        /* The symbol is "${Id.Attribute}" when the attribute name is known. */
+        const json_t *name = json_is_array(arg) ? json_array_get(arg, 1) : NULL;
+        if (attribute)
+            name = attribute;
+        strbuf symbol_name = STRBUF_INIT;
+        if (!json_is_array(arg))
+            sb_puts(&symbol_name, json_string_value(arg));
+        else if (json_is_string(name))
+            sb_printf(&symbol_name, "%s.%s", sb_str(&logical_id), json_string_value(name));
+        if (symbol_name.failed)
+            rc = error_nomem();
+        else if (symbol_name.len)
+            rc = symbolic_unknown(t, sb_str(&logical_id), sb_str(&symbol_name), out);
+        else
+            rc = cfn_make_unknown(t, sb_str(&logical_id), NULL, 0, out);
+        sb_free(&symbol_name);
     }
 
 done:
@@ -333,209 +250,26 @@ done:
     return rc;
 }
 
-/* Conditions. */
-
-static int evaluate_condition(cfn_template *t, json_t *value, strbuf *ptr, cfn_truth *out);
-
-static int condition_at(cfn_template *t, json_t *value, strbuf *ptr, long index, cfn_truth *out)
-{
-    size_t mark = ptr->len;
-    json_pointer_append_index(ptr, (size_t)index);
-    int rc = evaluate_condition(t, value, ptr, out);
-    sb_truncate(ptr, mark);
-    return rc;
-}
-
-static int scalars_equal(const json_t *a, const json_t *b)
-{
-    strbuf left = STRBUF_INIT, right = STRBUF_INIT;
-    int equal = append_scalar(&left, a) == 0 && append_scalar(&right, b) == 0 &&
-                left.len == right.len && memcmp(sb_str(&left), sb_str(&right), left.len) == 0;
-    sb_free(&left);
-    sb_free(&right);
-    return equal;
-}
-
-/* Fn::Equals compares text, so "3" equals 3 and "true" equals true. */
-static int condition_equals(cfn_template *t, json_t *arg, strbuf *ptr, cfn_truth *out)
-{
-    if (!json_is_array(arg) || json_array_size(arg) != 2)
-        return fail_at(t, ptr, NULL, -1, "Fn::Equals needs a list of two values");
-
-    json_t *values[2] = {NULL, NULL};
-    int rc = SOC2_OK;
-    for (long i = 0; i < 2 && rc == SOC2_OK; i++) {
-        rc = resolve_at(t, json_array_get(arg, (size_t)i), ptr, NULL, i, &values[i]);
-        if (rc == SOC2_OK && !values[i])
-            rc = fail_at(t, ptr, NULL, i, "Fn::Equals cannot compare AWS::NoValue");
-    }
-    if (rc == SOC2_OK) {
-        if (cfn_contains_unknown(t, values[0]) || cfn_contains_unknown(t, values[1]))
-            *out = CFN_UNDECIDED;
-        else if (json_equal(values[0], values[1]) || scalars_equal(values[0], values[1]))
-            *out = CFN_TRUE;
-        else
-            *out = CFN_FALSE;
-    }
-    json_decref(values[0]);
-    json_decref(values[1]);
-    return rc;
-}
-
-/* Fn::And and Fn::Or in three-valued logic: a decided operand can settle
- * the result even when another is undecided. */
-static int condition_and_or(cfn_template *t, const char *name, json_t *arg, strbuf *ptr,
-                            cfn_truth *out)
-{
-    int is_and = strcmp(name, "Fn::And") == 0;
-    if (!json_is_array(arg) || json_array_size(arg) == 0)
-        return fail_at(t, ptr, NULL, -1, "%s needs a list of conditions", name);
-
-    int any_undecided = 0, settled = 0;
-    for (size_t i = 0; i < json_array_size(arg); i++) {
-        cfn_truth operand;
-        int rc = condition_at(t, json_array_get(arg, i), ptr, (long)i, &operand);
-        if (rc != SOC2_OK)
-            return rc;
-        if (operand == CFN_UNDECIDED)
-            any_undecided = 1;
-        else if ((operand == CFN_TRUE) != is_and)
-            settled = 1;
-    }
-    if (settled)
-        *out = is_and ? CFN_FALSE : CFN_TRUE;
-    else if (any_undecided)
-        *out = CFN_UNDECIDED;
-    else
-        *out = is_and ? CFN_TRUE : CFN_FALSE;
-    return SOC2_OK;
-}
-
-static int condition_not(cfn_template *t, json_t *arg, strbuf *ptr, cfn_truth *out)
-{
-    if (!json_is_array(arg) || json_array_size(arg) != 1)
-        return fail_at(t, ptr, NULL, -1, "Fn::Not needs a list of one condition");
-    cfn_truth operand;
-    int rc = condition_at(t, json_array_get(arg, 0), ptr, 0, &operand);
-    if (rc == SOC2_OK)
-        *out = operand == CFN_UNDECIDED ? CFN_UNDECIDED : operand == CFN_TRUE ? CFN_FALSE : CFN_TRUE;
-    return rc;
-}
-
-static const char *single_key(const json_t *value)
-{
-    if (!json_is_object(value) || json_object_size(value) != 1)
-        return NULL;
-    return json_object_iter_key(json_object_iter((json_t *)value));
-}
-
-static int evaluate_condition(cfn_template *t, json_t *value, strbuf *ptr, cfn_truth *out)
-{
-    const char *name = single_key(value);
-    if (!name)
-        return fail_at(t, ptr, NULL, -1,
-                       "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition");
-    if (t->depth >= CFN_MAX_DEPTH)
-        return loader_fail(t->loader, SOC2_ELIMIT, sb_str(ptr),
-                           "conditions are nested deeper than %d levels", CFN_MAX_DEPTH);
-
-    json_t *arg = json_object_get(value, name);
-    size_t mark = ptr->len;
-    json_pointer_append(ptr, name);
-    t->depth++;
-    int rc;
-    if (strcmp(name, "Condition") == 0) {
-        if (json_is_string(arg))
-            rc = cfn_condition(t, json_string_value(arg), sb_str(ptr), out);
-        else
-            rc = fail_at(t, ptr, NULL, -1, "Condition needs the name of a condition");
-    } else if (strcmp(name, "Fn::Equals") == 0) {
-        rc = condition_equals(t, arg, ptr, out);
-    } else if (strcmp(name, "Fn::And") == 0 || strcmp(name, "Fn::Or") == 0) {
-        rc = condition_and_or(t, name, arg, ptr, out);
-    } else if (strcmp(name, "Fn::Not") == 0) {
-        rc = condition_not(t, arg, ptr, out);
-    } else {
-        sb_truncate(ptr, mark);
-        rc = fail_at(t, ptr, NULL, -1,
-                     "%s is not a condition function; use Fn::Equals, Fn::And, Fn::Or, Fn::Not "
-                     "or Condition",
-                     name);
-    }
-    t->depth--;
-    sb_truncate(ptr, mark);
-    return rc;
-}
-
-int cfn_condition(cfn_template *t, const char *name, const char *pointer, cfn_truth *out)
-{
-    json_t *definition = t->conditions ? json_object_get(t->conditions, name) : NULL;
-    if (!definition)
-        return loader_fail(t->loader, SOC2_EFORMAT, pointer,
-                           "condition \"%s\" is not defined in Conditions", name);
-
-    switch ((uintptr_t)strmap_get(&t->condition_states, name)) {
-    case CONDITION_EVALUATING:
-        return loader_fail(t->loader, SOC2_EFORMAT, pointer,
-                           "condition \"%s\" depends on itself", name);
-    case CONDITION_FALSE:
-        *out = CFN_FALSE;
-        return SOC2_OK;
-    case CONDITION_TRUE:
-        *out = CFN_TRUE;
-        return SOC2_OK;
-    case CONDITION_UNDECIDED:
-        *out = CFN_UNDECIDED;
-        return SOC2_OK;
-    default:
-        break;
-    }
-
-    if (strmap_put(&t->condition_states, name, (void *)(uintptr_t)CONDITION_EVALUATING) < 0)
-        return error_nomem();
-    strbuf ptr = STRBUF_INIT;
-    sb_puts(&ptr, "/Conditions");
-    json_pointer_append(&ptr, name);
-    int rc = ptr.failed ? error_nomem() : evaluate_condition(t, definition, &ptr, out);
-    sb_free(&ptr);
-    if (rc != SOC2_OK)
-        return rc;
-
-    uintptr_t state = *out == CFN_TRUE    ? CONDITION_TRUE
-                      : *out == CFN_FALSE ? CONDITION_FALSE
-                                          : CONDITION_UNDECIDED;
-    if (strmap_put(&t->condition_states, name, (void *)state) < 0)
-        return error_nomem();
-    return SOC2_OK;
-}
-
 /* Fn::Equals, Fn::And, Fn::Or and Fn::Not written as property values
  * evaluate to a boolean. */
 static int fn_condition_value(cfn_template *t, const char *name, json_t *arg, strbuf *ptr,
                               json_t **out)
 {
     cfn_truth truth;
-    int rc;
-    if (strcmp(name, "Fn::Equals") == 0)
-        rc = condition_equals(t, arg, ptr, &truth);
-    else if (strcmp(name, "Fn::Not") == 0)
-        rc = condition_not(t, arg, ptr, &truth);
-    else
-        rc = condition_and_or(t, name, arg, ptr, &truth);
+    int rc = cfn_condition_function(t, name, arg, ptr, &truth);
     if (rc != SOC2_OK)
         return rc;
     if (truth == CFN_UNDECIDED)
-        return make_unknown(t, NULL, NULL, 0, out);
+        return cfn_make_unknown(t, NULL, NULL, 0, out);
     *out = json_boolean(truth == CFN_TRUE);
     return SOC2_OK;
 }
 
 static int fn_if(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 {
-    if (!json_is_array(arg) || json_array_size(arg) != 3 ||
-        !json_is_string(json_array_get(arg, 0)))
-        return fail_at(t, ptr, NULL, -1,
-                       "Fn::If needs [condition name, value if true, value if false]");
+    if (!json_is_array(arg) || json_array_size(arg) != 3 || !json_is_string(json_array_get(arg, 0)))
+        return cfn_fail_at(t, ptr, NULL, -1,
+                           "Fn::If needs [condition name, value if true, value if false]");
 
     size_t mark = ptr->len;
     json_pointer_append_index(ptr, 0);
@@ -546,19 +280,19 @@ static int fn_if(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
         return rc;
     if (truth != CFN_UNDECIDED) {
         long branch = truth == CFN_TRUE ? 1 : 2;
-        return resolve_at(t, json_array_get(arg, (size_t)branch), ptr, NULL, branch, out);
+        return cfn_resolve_at(t, json_array_get(arg, (size_t)branch), ptr, NULL, branch, out);
     }
 
     /* Undecided: the value is unknown unless both branches agree. */
     json_t *branches[2] = {NULL, NULL};
-    rc = resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &branches[0]);
+    rc = cfn_resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &branches[0]);
     if (rc == SOC2_OK)
-        rc = resolve_at(t, json_array_get(arg, 2), ptr, NULL, 2, &branches[1]);
+        rc = cfn_resolve_at(t, json_array_get(arg, 2), ptr, NULL, 2, &branches[1]);
     if (rc == SOC2_OK) {
         if (branches[0] && branches[1] && json_equal(branches[0], branches[1])) {
             *out = json_incref(branches[0]);
         } else {
-            rc = make_unknown(t, NULL, branches, 2, out);
+            rc = cfn_make_unknown(t, NULL, branches, 2, out);
         }
     }
     json_decref(branches[0]);
@@ -567,6 +301,19 @@ static int fn_if(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 }
 
 /* Fn::Sub. */
+
+/* Returns how many times "${" occurs in `text`. Fn::Sub and Fn::Join count
+ * the placeholders of the symbols they insert. A result with more "${" has
+ * known text that reads as a placeholder, such as a literal "${" in a
+ * parameter default or "$" and "{" from two parts. Such a value gets no
+ * symbol, because it would equal the symbol of a different value. */
+static size_t count_placeholders(const char *text)
+{
+    size_t count = 0;
+    for (const char *p = strstr(text, "${"); p; p = strstr(p + 2, "${"))
+        count++;
+    return count;
+}
 
 /* The value of ${name}: a variable of the map, a parameter, a pseudo
  * parameter, a resource (as Ref) or a resource attribute (as Fn::GetAtt). */
@@ -582,9 +329,9 @@ static int sub_variable(cfn_template *t, const char *name, json_t *variables, st
     if (parameter)
         return parameter_value(t, parameter, out);
     if (is_pseudo_parameter(name))
-        return make_unknown(t, NULL, NULL, 0, out);
+        return symbolic_unknown(t, NULL, name, out);
     if (has_resource(t, name))
-        return make_unknown(t, name, NULL, 0, out);
+        return symbolic_unknown(t, name, name, out);
 
     const char *dot = strchr(name, '.');
     if (dot && dot > name) {
@@ -592,38 +339,45 @@ static int sub_variable(cfn_template *t, const char *name, json_t *variables, st
         if (!logical_id)
             return error_nomem();
         int found = has_resource(t, logical_id);
-        int rc = found ? make_unknown(t, logical_id, NULL, 0, out) : SOC2_OK;
+        int rc = found ? symbolic_unknown(t, logical_id, name, out) : SOC2_OK;
         free(logical_id);
         if (found)
             return rc;
     }
-    return fail_at(t, ptr, NULL, -1,
-                   "Fn::Sub refers to ${%s}, which is not a parameter, pseudo parameter, "
-                   "resource, resource attribute or variable",
-                   name);
+    return cfn_fail_at(t, ptr, NULL, -1,
+                       "Fn::Sub refers to ${%s}, which is not a parameter, pseudo parameter, "
+                       "resource, resource attribute or variable",
+                       name);
 }
 
 static int substitute(cfn_template *t, const char *text, json_t *variables, strbuf *ptr,
                       json_t **out)
 {
     strbuf result = STRBUF_INIT;
+    strbuf symbol = STRBUF_INIT; /* the result with ${...} for unknown parts */
+    int symbolic = 1;
+    size_t placeholders = 0; /* the "${" that inserted symbols put in `symbol` */
     json_t *marker = NULL;
     int rc = SOC2_OK;
     const char *p = text;
 
     while (*p && rc == SOC2_OK) {
         if (p[0] != '$' || p[1] != '{') {
+            sb_putc(&symbol, *p);
             sb_putc(&result, *p++);
             continue;
         }
         if (p[2] == '!') {
-            /* ${!Literal} is written as ${Literal}. */
+            /* ${!Literal} is written as ${Literal}. A literal "${" would read
+             * as a placeholder in a symbol, so the value gets none. */
             sb_puts(&result, "${");
+            symbolic = 0;
             p += 3;
             continue;
         }
         const char *end = strchr(p + 2, '}');
         if (!end) {
+            sb_puts(&symbol, p);
             sb_puts(&result, p);
             break;
         }
@@ -642,29 +396,42 @@ static int substitute(cfn_template *t, const char *text, json_t *variables, strb
 
         json_t *value = NULL;
         if (strcmp(name, "AWS::NoValue") == 0)
-            rc = fail_at(t, ptr, NULL, -1, "Fn::Sub cannot substitute ${AWS::NoValue}");
+            rc = cfn_fail_at(t, ptr, NULL, -1, "Fn::Sub cannot substitute ${AWS::NoValue}");
         else
             rc = sub_variable(t, name, variables, ptr, &value);
         if (rc == SOC2_OK && cfn_is_unknown(t, value)) {
+            if (cfn_unknown_symbol(value)) {
+                sb_puts(&symbol, cfn_unknown_symbol(value));
+                placeholders += count_placeholders(cfn_unknown_symbol(value));
+            } else {
+                symbolic = 0;
+            }
             if (!marker && !(marker = cfn_unknown_new(t)))
                 rc = error_nomem();
             else if (cfn_unknown_collect(t, marker, value) < 0)
                 rc = error_nomem();
-        } else if (rc == SOC2_OK && append_scalar(&result, value) < 0) {
-            rc = fail_at(t, ptr, NULL, -1,
-                         "Fn::Sub variable ${%s} is not a string or number, so it cannot be "
-                         "substituted",
-                         name);
+        } else if (rc == SOC2_OK && cfn_append_scalar(&symbol, value) < 0) {
+            symbolic = 0;
+        }
+        if (rc == SOC2_OK && !cfn_is_unknown(t, value) && cfn_append_scalar(&result, value) < 0) {
+            rc = cfn_fail_at(t, ptr, NULL, -1,
+                             "Fn::Sub variable ${%s} is not a string or number, so it cannot be "
+                             "substituted",
+                             name);
         }
         json_decref(value);
         free(name);
         p = end + 1;
     }
 
-    if (rc == SOC2_OK && result.failed)
+    if (rc == SOC2_OK && (result.failed || symbol.failed))
         rc = error_nomem();
+    if (rc == SOC2_OK && symbolic && count_placeholders(sb_str(&symbol)) != placeholders)
+        symbolic = 0;
     if (rc == SOC2_OK) {
         if (marker) {
+            if (symbolic && cfn_unknown_set_symbol(marker, sb_str(&symbol)) < 0)
+                rc = error_nomem();
             *out = marker;
             marker = NULL;
         } else {
@@ -675,6 +442,7 @@ static int substitute(cfn_template *t, const char *text, json_t *variables, strb
     }
     json_decref(marker);
     sb_free(&result);
+    sb_free(&symbol);
     return rc;
 }
 
@@ -685,16 +453,16 @@ static int fn_sub(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 
     if (!json_is_array(arg) || json_array_size(arg) != 2 ||
         !json_is_string(json_array_get(arg, 0)) || !json_is_object(json_array_get(arg, 1)))
-        return fail_at(t, ptr, NULL, -1,
-                       "Fn::Sub needs a string or [string, {variable: value, ...}]");
+        return cfn_fail_at(t, ptr, NULL, -1,
+                           "Fn::Sub needs a string or [string, {variable: value, ...}]");
 
     json_t *variables;
-    int rc = resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &variables);
+    int rc = cfn_resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &variables);
     if (rc != SOC2_OK)
         return rc;
     if (!json_is_object(variables)) {
         json_decref(variables);
-        return fail_at(t, ptr, NULL, 1, "Fn::Sub variables must be an object");
+        return cfn_fail_at(t, ptr, NULL, 1, "Fn::Sub variables must be an object");
     }
     size_t mark = ptr->len;
     json_pointer_append_index(ptr, 0);
@@ -708,42 +476,64 @@ static int fn_sub(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 
 static int fn_join(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 {
-    if (!json_is_array(arg) || json_array_size(arg) != 2 ||
-        !json_is_string(json_array_get(arg, 0)))
-        return fail_at(t, ptr, NULL, -1, "Fn::Join needs [delimiter, [value, ...]]");
+    if (!json_is_array(arg) || json_array_size(arg) != 2 || !json_is_string(json_array_get(arg, 0)))
+        return cfn_fail_at(t, ptr, NULL, -1, "Fn::Join needs [delimiter, [value, ...]]");
 
     json_t *list;
-    int rc = resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &list);
+    int rc = cfn_resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &list);
     if (rc != SOC2_OK)
         return rc;
     if (cfn_is_unknown(t, list)) {
-        *out = list;
-        return SOC2_OK;
+        /* A symbol of the list ("${Lb.SecurityGroups}") is not the joined
+         * text, so the result has none. */
+        rc = cfn_make_unknown(t, NULL, &list, 1, out);
+        json_decref(list);
+        return rc;
     }
     if (!json_is_array(list)) {
         json_decref(list);
-        return fail_at(t, ptr, NULL, 1, "Fn::Join needs a list of values to join");
+        return cfn_fail_at(t, ptr, NULL, 1, "Fn::Join needs a list of values to join");
     }
 
     const char *delimiter = json_string_value(json_array_get(arg, 0));
     strbuf result = STRBUF_INIT;
-    int unknown = 0;
+    strbuf symbol = STRBUF_INIT; /* the result with ${...} for unknown parts */
+    int unknown = 0, symbolic = 1;
+    size_t placeholders = 0; /* the "${" that inserted symbols put in `symbol` */
     size_t i;
     json_t *item;
     json_array_foreach(list, i, item) {
+        if (i > 0) {
+            sb_puts(&result, delimiter);
+            sb_puts(&symbol, delimiter);
+        }
         if (cfn_is_unknown(t, item)) {
             unknown = 1;
+            if (cfn_unknown_symbol(item)) {
+                sb_puts(&symbol, cfn_unknown_symbol(item));
+                placeholders += count_placeholders(cfn_unknown_symbol(item));
+            } else {
+                symbolic = 0;
+            }
             continue;
         }
-        if (i > 0)
-            sb_puts(&result, delimiter);
-        if (append_scalar(&result, item) < 0) {
-            rc = fail_at(t, ptr, NULL, 1, "Fn::Join can only join strings and numbers");
+        if (cfn_append_scalar(&result, item) < 0) {
+            rc = cfn_fail_at(t, ptr, NULL, 1, "Fn::Join can only join strings and numbers");
             break;
         }
+        cfn_append_scalar(&symbol, item);
     }
-    if (rc == SOC2_OK && unknown)
-        rc = make_unknown(t, NULL, &list, 1, out);
+    if (symbolic && !symbol.failed && count_placeholders(sb_str(&symbol)) != placeholders)
+        symbolic = 0;
+    if (rc == SOC2_OK && unknown) {
+        rc = cfn_make_unknown(t, NULL, &list, 1, out);
+        if (rc == SOC2_OK && symbolic &&
+            (symbol.failed || cfn_unknown_set_symbol(*out, sb_str(&symbol)) < 0)) {
+            json_decref(*out);
+            *out = NULL;
+            rc = error_nomem();
+        }
+    }
     else if (rc == SOC2_OK && !(*out = json_stringn(sb_str(&result), result.len)))
         rc = error_nomem();
     if (rc == SOC2_OK && result.failed) {
@@ -752,6 +542,7 @@ static int fn_join(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
         rc = error_nomem();
     }
     sb_free(&result);
+    sb_free(&symbol);
     json_decref(list);
     return rc;
 }
@@ -777,27 +568,27 @@ static int parse_index(const json_t *value, size_t *index)
 static int fn_select(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 {
     if (!json_is_array(arg) || json_array_size(arg) != 2)
-        return fail_at(t, ptr, NULL, -1, "Fn::Select needs [index, list]");
+        return cfn_fail_at(t, ptr, NULL, -1, "Fn::Select needs [index, list]");
 
     json_t *values[2] = {NULL, NULL};
-    int rc = resolve_at(t, json_array_get(arg, 0), ptr, NULL, 0, &values[0]);
+    int rc = cfn_resolve_at(t, json_array_get(arg, 0), ptr, NULL, 0, &values[0]);
     if (rc == SOC2_OK)
-        rc = resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &values[1]);
+        rc = cfn_resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &values[1]);
     if (rc != SOC2_OK)
         goto done;
 
     if (cfn_is_unknown(t, values[0]) || cfn_is_unknown(t, values[1])) {
-        rc = make_unknown(t, NULL, values, 2, out);
+        rc = cfn_make_unknown(t, NULL, values, 2, out);
         goto done;
     }
     size_t index;
     if (parse_index(values[0], &index) < 0) {
-        rc = fail_at(t, ptr, NULL, 0, "Fn::Select index must be a non-negative integer");
+        rc = cfn_fail_at(t, ptr, NULL, 0, "Fn::Select index must be a non-negative integer");
     } else if (!json_is_array(values[1])) {
-        rc = fail_at(t, ptr, NULL, 1, "Fn::Select needs a list to select from");
+        rc = cfn_fail_at(t, ptr, NULL, 1, "Fn::Select needs a list to select from");
     } else if (index >= json_array_size(values[1])) {
-        rc = fail_at(t, ptr, NULL, 0, "Fn::Select index %zu is out of range for a list of %zu",
-                     index, json_array_size(values[1]));
+        rc = cfn_fail_at(t, ptr, NULL, 0, "Fn::Select index %zu is out of range for a list of %zu",
+                         index, json_array_size(values[1]));
     } else {
         *out = json_incref(json_array_get(values[1], index));
     }
@@ -812,19 +603,21 @@ static int fn_split(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 {
     const char *delimiter = json_string_value(json_array_get(arg, 0));
     if (!json_is_array(arg) || json_array_size(arg) != 2 || !delimiter || !*delimiter)
-        return fail_at(t, ptr, NULL, -1, "Fn::Split needs [delimiter, string]");
+        return cfn_fail_at(t, ptr, NULL, -1, "Fn::Split needs [delimiter, string]");
 
     json_t *source;
-    int rc = resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &source);
+    int rc = cfn_resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &source);
     if (rc != SOC2_OK)
         return rc;
     if (cfn_is_unknown(t, source)) {
-        *out = source;
-        return SOC2_OK;
+        /* The source's symbol is text, not the list Fn::Split makes of it. */
+        rc = cfn_make_unknown(t, NULL, &source, 1, out);
+        json_decref(source);
+        return rc;
     }
     if (!json_is_string(source)) {
         json_decref(source);
-        return fail_at(t, ptr, NULL, 1, "Fn::Split needs a string to split");
+        return cfn_fail_at(t, ptr, NULL, 1, "Fn::Split needs a string to split");
     }
 
     json_t *parts = json_array();
@@ -854,28 +647,29 @@ static int fn_split(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 static int fn_find_in_map(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
 {
     size_t count = json_array_size(arg);
-    json_t *fallback = count == 4 ? json_object_get(json_array_get(arg, 3), "DefaultValue") : NULL;
-    if (!json_is_array(arg) || (count != 3 && !(count == 4 && fallback)))
-        return fail_at(t, ptr, NULL, -1,
-                       "Fn::FindInMap needs [map name, top-level key, second-level key]");
+    json_t *default_value =
+        count == 4 ? json_object_get(json_array_get(arg, 3), "DefaultValue") : NULL;
+    if (!json_is_array(arg) || (count != 3 && !(count == 4 && default_value)))
+        return cfn_fail_at(t, ptr, NULL, -1,
+                           "Fn::FindInMap needs [map name, top-level key, second-level key]");
 
     json_t *keys[3] = {NULL, NULL, NULL};
     strbuf text[3] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
     int rc = SOC2_OK, unknown = 0;
     for (long i = 0; i < 3 && rc == SOC2_OK; i++) {
-        rc = resolve_at(t, json_array_get(arg, (size_t)i), ptr, NULL, i, &keys[i]);
+        rc = cfn_resolve_at(t, json_array_get(arg, (size_t)i), ptr, NULL, i, &keys[i]);
         if (rc != SOC2_OK)
             break;
         if (cfn_is_unknown(t, keys[i]))
             unknown = 1;
         else if (!keys[i] || json_is_array(keys[i]) || json_is_object(keys[i]) ||
-                 append_scalar(&text[i], keys[i]) < 0)
-            rc = fail_at(t, ptr, NULL, i, "Fn::FindInMap keys must be strings");
+                 cfn_append_scalar(&text[i], keys[i]) < 0)
+            rc = cfn_fail_at(t, ptr, NULL, i, "Fn::FindInMap keys must be strings");
     }
     if (rc != SOC2_OK)
         goto done;
     if (unknown) {
-        rc = make_unknown(t, NULL, keys, 3, out);
+        rc = cfn_make_unknown(t, NULL, keys, 3, out);
         goto done;
     }
 
@@ -886,11 +680,11 @@ static int fn_find_in_map(cfn_template *t, json_t *arg, strbuf *ptr, json_t **ou
         node = json_is_object(node) ? json_object_get(node, sb_str(&text[i])) : NULL;
         if (node)
             continue;
-        if (fallback)
-            rc = resolve_at(t, fallback, ptr, NULL, 3, out);
+        if (default_value)
+            rc = cfn_resolve_at(t, default_value, ptr, NULL, 3, out);
         else
-            rc = fail_at(t, ptr, NULL, i, "Fn::FindInMap: %s \"%s\"", levels[i],
-                         sb_str(&text[i]));
+            rc = cfn_fail_at(t, ptr, NULL, i, "Fn::FindInMap: %s \"%s\"", levels[i],
+                             sb_str(&text[i]));
         goto done;
     }
     *out = json_incref(node);
@@ -936,12 +730,14 @@ static int fn_base64(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
     if (rc != SOC2_OK)
         return rc;
     if (cfn_is_unknown(t, value)) {
-        *out = value;
-        return SOC2_OK;
+        /* The symbol is the text before encoding, so the result has none. */
+        rc = cfn_make_unknown(t, NULL, &value, 1, out);
+        json_decref(value);
+        return rc;
     }
     if (!json_is_string(value)) {
         json_decref(value);
-        return fail_at(t, ptr, NULL, -1, "Fn::Base64 needs a string");
+        return cfn_fail_at(t, ptr, NULL, -1, "Fn::Base64 needs a string");
     }
     char *encoded = base64_encode(json_string_value(value), json_string_length(value));
     json_decref(value);
@@ -959,7 +755,7 @@ static int fn_unknown_result(cfn_template *t, json_t *arg, strbuf *ptr, json_t *
     int rc = cfn_resolve(t, arg, ptr, &value);
     if (rc != SOC2_OK)
         return rc;
-    rc = make_unknown(t, NULL, &value, 1, out);
+    rc = cfn_make_unknown(t, NULL, &value, 1, out);
     json_decref(value);
     return rc;
 }
@@ -1004,7 +800,7 @@ static int resolve_intrinsic(cfn_template *t, const char *name, json_t *arg, str
      * Fn::Length, Fn::ToJsonString and Fn::ForEach) are not expanded; their
      * value is unknown and refers to no resource. */
     if (!handled)
-        rc = make_unknown(t, NULL, NULL, 0, out);
+        rc = cfn_make_unknown(t, NULL, NULL, 0, out);
     sb_truncate(ptr, mark);
     return rc;
 }
@@ -1013,7 +809,7 @@ static int resolve_intrinsic(cfn_template *t, const char *name, json_t *arg, str
  * object whose only key is Ref or starts with Fn::. */
 static const char *intrinsic_name(const json_t *value)
 {
-    const char *key = single_key(value);
+    const char *key = cfn_single_key(value);
     if (key && (strcmp(key, "Ref") == 0 || strncmp(key, "Fn::", 4) == 0))
         return key;
     return NULL;
@@ -1028,7 +824,7 @@ static int resolve_array(cfn_template *t, json_t *value, strbuf *ptr, json_t **o
     json_t *item;
     json_array_foreach(value, i, item) {
         json_t *resolved;
-        int rc = resolve_at(t, item, ptr, NULL, (long)i, &resolved);
+        int rc = cfn_resolve_at(t, item, ptr, NULL, (long)i, &resolved);
         if (rc != SOC2_OK) {
             json_decref(result);
             return rc;
@@ -1052,7 +848,7 @@ static int resolve_object(cfn_template *t, json_t *value, strbuf *ptr, json_t **
     json_t *item;
     json_object_foreach(value, key, item) {
         json_t *resolved;
-        int rc = resolve_at(t, item, ptr, key, -1, &resolved);
+        int rc = cfn_resolve_at(t, item, ptr, key, -1, &resolved);
         if (rc != SOC2_OK) {
             json_decref(result);
             return rc;

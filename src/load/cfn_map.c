@@ -21,8 +21,7 @@ static int mapping_error(const char *where, const char *problem)
 /* Named shapes may nest. Deeper nesting than this is taken for a cycle. */
 #define MAX_SHAPE_DEPTH 16
 
-static int check_shape(const cfn_mapping *m, const json_t *shape, const char *where,
-                       int depth);
+static int check_shape(const cfn_mapping *m, const json_t *shape, const char *where, int depth);
 
 /* A shape is named by a string (an entry of "shapes") or written inline. */
 static const json_t *lookup_shape(const cfn_mapping *m, const json_t *value)
@@ -301,8 +300,8 @@ static int snake_name(strbuf *name, const char *property)
 
 /* Applies an object rule to one property. A "by" rule reads its selector
  * from `properties`, the object the property belongs to. */
-static int apply_rule(const map_context *c, const json_t *rule, const char *property,
-                      json_t *value, json_t *properties, json_t *out)
+static int apply_rule(const map_context *c, const json_t *rule, const char *property, json_t *value,
+                      json_t *properties, json_t *out)
 {
     strbuf name = STRBUF_INIT;
     const char *to = json_string_value(json_object_get(rule, "to"));

@@ -642,10 +642,11 @@ static int has_identity(const parent_kind *kind, const soc2_resource *r, const c
 }
 
 /* Makes a placeholder parent for a parent the document does not contain.
- * `name` is the known link value, or NULL. Later children naming the same
+ * `name` is the link value or its symbol (`symbolic`), or NULL. Later children naming the same
  * value find the placeholder through the identity index. */
 static int make_placeholder(fold_state *st, const parent_kind *kind, const soc2_resource *child,
-                            const char *slot, const char *name, soc2_resource **out)
+                            const char *slot, const char *name, int symbolic,
+                            soc2_resource **out)
 {
     strbuf address = STRBUF_INIT;
     if (name && !loader_find(st->loader, name)) {
@@ -655,7 +656,9 @@ static int make_placeholder(fold_state *st, const parent_kind *kind, const soc2_
         sb_putc(&address, '.');
         sb_puts(&address, slot);
     }
-    json_t *attrs = name ? json_pack("{s:s}", kind->placeholder_identity, name) : json_object();
+    /* A symbol names the placeholder but is no value of it. */
+    json_t *attrs = name && !symbolic ? json_pack("{s:s}", kind->placeholder_identity, name)
+                                      : json_object();
     if (address.failed || !attrs) {
         sb_free(&address);
         json_decref(attrs);
@@ -685,7 +688,17 @@ static int find_parent(fold_state *st, const child_kind *kind, soc2_resource *ch
     int state = lookup(child, slot, &value, NULL);
     if (state < 0)
         return error_nomem();
-    const char *name = state == VALUE_PRESENT ? json_string_value(value) : NULL;
+    /* An unknown CloudFormation value may carry its symbol (see cfn.h),
+     * such as "app-logs-${AWS::Region}": equal symbols name the same
+     * resource, so it matches like a known value. */
+    const char *name = NULL;
+    int symbolic = 0;
+    if (state == VALUE_PRESENT) {
+        name = json_string_value(value);
+    } else if (state == VALUE_UNKNOWN && json_is_string(value)) {
+        name = json_string_value(value);
+        symbolic = 1;
+    }
     if (name && !*name)
         name = NULL;
 
@@ -715,7 +728,7 @@ static int find_parent(fold_state *st, const child_kind *kind, soc2_resource *ch
         *out = found;
         return SOC2_OK;
     }
-    return make_placeholder(st, parent, child, slot, name, out);
+    return make_placeholder(st, parent, child, slot, name, symbolic, out);
 }
 
 /* Returns whether the child has a value, an unknown value or a reference at

@@ -131,7 +131,7 @@ static int detect(const char *name, const json_t *root, size_t *adapter)
         if (!adapters[i].detect(root))
             continue;
         if (found != ADAPTER_COUNT)
-            return error_set_input(SOC2_EFORMAT, name, 0, 0, NULL,
+            return error_set_input(SOC2_EUNRECOGNIZED, name, 0, 0, NULL,
                                    "the document looks like both %s and %s; name the format",
                                    soc2_format_name(adapters[found].format),
                                    soc2_format_name(adapters[i].format));
@@ -141,10 +141,10 @@ static int detect(const char *name, const json_t *root, size_t *adapter)
         strbuf tried = STRBUF_INIT;
         for (size_t i = 0; i < ADAPTER_COUNT; i++)
             sb_printf(&tried, "%s%s", i ? ", " : "", soc2_format_name(adapters[i].format));
-        error_set_input(SOC2_EFORMAT, name, 0, 0, NULL,
+        error_set_input(SOC2_EUNRECOGNIZED, name, 0, 0, NULL,
                         "not a recognized input format (tried %s)", sb_str(&tried));
         sb_free(&tried);
-        return SOC2_EFORMAT;
+        return SOC2_EUNRECOGNIZED;
     }
     *adapter = found;
     return SOC2_OK;
@@ -229,8 +229,8 @@ static int load_text(soc2_snapshot *s, const char *data, size_t length, const ch
         if (adapter == ADAPTER_COUNT)
             rc = error_set(SOC2_EINVAL, "unsupported input format %d", (int)format);
         else if (!adapters[adapter].detect(root))
-            rc = error_set_input(SOC2_EFORMAT, name, 0, 0, NULL, "the document is not %s",
-                                 soc2_format_name(format));
+            rc = error_set_input(SOC2_EUNRECOGNIZED, name, 0, 0, NULL,
+                                 "the document is not %s", soc2_format_name(format));
     }
     if (rc != SOC2_OK) {
         json_decref(root);

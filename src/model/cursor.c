@@ -110,10 +110,15 @@ void cursor_render_path(const cursor *c, strbuf *sb)
         path_append_index(sb, c->index);
 }
 
-int cursor_is_reference(const cursor *c)
+int cursor_is_concrete(const cursor *c)
 {
     if (cursor_state(c) != VALUE_UNKNOWN)
         return 0;
+    /* A symbol's placeholders contain no "*" or "?", so such a character
+     * is text the template wrote, and IAM's *Like operators read it as a
+     * wildcard. */
+    if (json_is_string(c->value) && !strpbrk(json_string_value(c->value), "*?"))
+        return 1;
     strbuf path = STRBUF_INIT;
     cursor_render_path(c, &path);
     int found = 0;

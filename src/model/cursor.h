@@ -41,11 +41,16 @@ const cursor *cursor_follow(cursor *chain, const cursor *c, const attr_path *pat
 value_state cursor_state(const cursor *c);
 /* Returns whether any part at or below the cursor is unknown. */
 int cursor_has_unknown(const cursor *c);
-/* Returns whether the cursor's value is unknown but is known to be a
- * reference to another resource in the snapshot (a Terraform configuration
- * reference, a CloudFormation Ref or Fn::GetAtt): a concrete identifier,
- * never a wildcard. */
-int cursor_is_reference(const cursor *c);
+/* Returns whether the cursor's value is unknown but known to be concrete:
+ * a reference to another resource of the snapshot (a Terraform
+ * configuration reference, a CloudFormation Ref or Fn::GetAtt), or a
+ * CloudFormation value built from pseudo parameters and resource
+ * attributes, which the adapter keeps as a symbol string under the unknown
+ * mark ("arn:${AWS::Partition}:s3:::logs-${AWS::AccountId}"). A symbol
+ * that contains "*" or "?" counts only when it is also a reference, because
+ * IAM may read those characters as wildcards. A concrete value is a
+ * specific identifier, never a wildcard. */
+int cursor_is_concrete(const cursor *c);
 
 /* Appends the path from the resource root to the cursor. */
 void cursor_render_path(const cursor *c, strbuf *sb);

@@ -112,13 +112,13 @@ static int parse_path(compiler *c, attr_path *out, const json_t *node, strbuf *p
         fail(c, pointer, "%s must be an attribute path string", what);
         return -1;
     }
-    strbuf why = STRBUF_INIT;
-    if (path_parse(out, json_string_value(node), &why) < 0) {
-        fail(c, pointer, "%s", sb_str(&why));
-        sb_free(&why);
+    strbuf reason = STRBUF_INIT;
+    if (path_parse(out, json_string_value(node), &reason) < 0) {
+        fail(c, pointer, "%s", sb_str(&reason));
+        sb_free(&reason);
         return -1;
     }
-    sb_free(&why);
+    sb_free(&reason);
     return 0;
 }
 
@@ -389,15 +389,15 @@ static condition *compile_comparison(compiler *c, const json_t *node, strbuf *po
                 return NULL;
             }
         }
-        strbuf why = STRBUF_INIT;
-        if (dop->compile(&cond->u.domain.state, node, &why) < 0) {
-            fail(c, pointer, "operator \"%s\": %s", op, sb_str(&why));
-            sb_free(&why);
+        strbuf reason = STRBUF_INIT;
+        if (dop->compile(&cond->u.domain.state, node, &reason) < 0) {
+            fail(c, pointer, "operator \"%s\": %s", op, sb_str(&reason));
+            sb_free(&reason);
             cond->u.domain.op = NULL;
             condition_free(cond);
             return NULL;
         }
-        sb_free(&why);
+        sb_free(&reason);
         return cond;
     }
 
@@ -527,8 +527,8 @@ static int compile_match(compiler *c, cond_source *s, const json_t *match, strbu
     return 0;
 }
 
-/* Compiles the source of a quantifier; `key` is "any", "all", "none" or
- * "count". Sets *gives_resource when its elements are resources. */
+/* Compiles the source of a quantifier. Sets *gives_resource when its
+ * elements are resources rather than list elements. */
 static int compile_source(compiler *c, cond_source *s, const json_t *node, strbuf *pointer,
                           int in_resource, int *gives_resource)
 {
@@ -845,14 +845,14 @@ static soc2_rule *compile_rule(compiler *c, const json_t *node, strbuf *pointer,
 
     const json_t *controls = json_object_get(node, "controls");
     if (controls) {
-        strbuf why = STRBUF_INIT;
+        strbuf reason = STRBUF_INIT;
         mark = enter(pointer, "controls");
-        if (rule_add_controls_json(r, controls, &why) < 0) {
-            fail(c, pointer, "%s", sb_str(&why));
-            sb_free(&why);
+        if (rule_add_controls_json(r, controls, &reason) < 0) {
+            fail(c, pointer, "%s", sb_str(&reason));
+            sb_free(&reason);
             goto fail;
         }
-        sb_free(&why);
+        sb_free(&reason);
         sb_truncate(pointer, mark);
     }
 

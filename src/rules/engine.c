@@ -203,17 +203,17 @@ int soc2_engine_add_callback_rule(soc2_engine *e, const soc2_rule_spec *spec,
     if (spec->controls_json) {
         json_error_t jerr;
         json_t *controls = json_loads(spec->controls_json, JSON_REJECT_DUPLICATES, &jerr);
-        strbuf why = STRBUF_INIT;
-        int rc = controls ? rule_add_controls_json(r, controls, &why) : -1;
+        strbuf reason = STRBUF_INIT;
+        int rc = controls ? rule_add_controls_json(r, controls, &reason) : -1;
         json_decref(controls);
         if (rc < 0) {
             rc = error_set(SOC2_ERULE, "callback rule \"%s\": invalid controls_json: %s",
-                           spec->id, controls ? sb_str(&why) : jerr.text);
-            sb_free(&why);
+                           spec->id, controls ? sb_str(&reason) : jerr.text);
+            sb_free(&reason);
             rule_free(r);
             return rc;
         }
-        sb_free(&why);
+        sb_free(&reason);
     }
 
     int rc = engine_add_rules(e, &r, 1, "callback");

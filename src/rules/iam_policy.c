@@ -227,9 +227,9 @@ static int is_blank(const char *s)
     return *s == '\0';
 }
 
-/* Makes policy->document stand for the attribute at `at`: the attribute
- * itself, or the document parsed from its string. Returns TV_TRUE, or a
- * verdict already written to `out`. */
+/* Points policy->document at the document of the attribute at `at`: the
+ * attribute itself, or the document parsed from its string. Returns
+ * TV_TRUE, or a verdict already written to `out`. */
 static tv locate_document(iam_policy *policy, const cursor *at, eval_result *out)
 {
     switch (cursor_state(at)) {
@@ -263,8 +263,8 @@ static tv locate_document(iam_policy *policy, const cursor *at, eval_result *out
         return reject(out, at, "is not valid JSON: %s (line %d, column %d of the policy)",
                       error.text, error.line, error.column);
 
-    /* The parsed document stands where the string was, known in full, so
-     * its paths render below the attribute ("policy.Statement[0]"). */
+    /* The parsed document takes the string's place and is known in full,
+     * so its paths render below the attribute ("policy.Statement[0]"). */
     policy->document.value = json_is_null(policy->parsed) ? NULL : policy->parsed;
     policy->document.mask = NULL;
     if (!json_is_object(policy->parsed))
@@ -375,7 +375,7 @@ iam_item iam_element_item(const cursor *element, size_t index, cursor *item)
     case VALUE_MISSING:
         return IAM_ITEM_MISSING;
     case VALUE_UNKNOWN:
-        return cursor_is_reference(item) ? IAM_ITEM_REFERENCE : IAM_ITEM_UNKNOWN;
+        return cursor_is_concrete(item) ? IAM_ITEM_REFERENCE : IAM_ITEM_UNKNOWN;
     case VALUE_PRESENT:
         break;
     }

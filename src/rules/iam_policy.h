@@ -1,8 +1,8 @@
-/* IAM policy documents as the IAM operators read them: opening a policy
- * given as a JSON object (CloudFormation) or as a JSON string holding the
- * document (Terraform), checking it against the IAM policy grammar, and
- * reading statements and their elements together with the parts that are
- * not known until apply.
+/* IAM policy documents as the IAM operators read them. A policy is a JSON
+ * object (CloudFormation) or a JSON string containing the document
+ * (Terraform). Opening one checks it against the IAM policy grammar; the
+ * readers below then return statements and element items, including the
+ * parts that are not known until apply.
  *
  * Paths below a policy render under the attribute that holds it
  * ("policy.Statement[1].Action") whichever form the policy has. */
@@ -25,7 +25,7 @@ typedef struct iam_policy {
 } iam_policy;
 
 /* Opens the policy at `at` and checks its structure. Returns TV_TRUE when
- * `policy` holds a document to read. Otherwise fills `out` and returns
+ * `policy` contains a document to read. Otherwise fills `out` and returns
  * TV_FALSE when there is no policy (missing, or an empty string),
  * TV_UNKNOWN when the policy is not known until apply, or TV_ERROR with a
  * note naming the problem and its path. Call iam_policy_close() whatever it
@@ -76,9 +76,9 @@ int iam_action_matches(const char *pattern, const char *text);
 
 /* Returns whether the action pattern `pattern` matches every action of the
  * service with prefix `service` (such as "iam" or "s3"): "*", "iam:*",
- * "IAM:*", "i*" and "*:*" do, "iam:Get*" does not. The check is that the
- * pattern, having matched "<service>:", has only `*` left; patterns such as
- * "iam:?*" that also cover every real action are not recognised. */
+ * "IAM:*", "i*" and "*:*" do, "iam:Get*" does not. The pattern covers the
+ * service when only `*` is left of it after it matches "<service>:".
+ * NOTE: "iam:?*" also covers every real IAM action but is not recognised. */
 int iam_pattern_covers_service(const char *pattern, const char *service);
 
 /* Returns whether the action pattern matches every action of every

@@ -249,7 +249,7 @@ static char *parse_quoted(parser *p)
     if (p->text[p->pos] != '"') {
         sb_free(&content);
         p->pos = open;
-        return fail(p, "this quoted string has no closing quote");
+        return fail(p, "missing closing quote for the string that starts here");
     }
     p->pos++;
     sb_puts(&content, "");
@@ -575,7 +575,9 @@ static int compare(const node *n, const json_t *field)
 
     if (!comparable)
         return 0;
-    return n->op == OP_EQ ? equal : n->op == OP_NE ? !equal : 0;
+    if (n->op == OP_EQ)
+        return equal;
+    return n->op == OP_NE && !equal;
 }
 
 static int node_match(const node *n, const json_t *event)
@@ -709,7 +711,7 @@ static int filter_compile(void **out, const json_t *spec, strbuf *error)
     return 0;
 }
 
-/* Longest part of a sample event quoted in a note. */
+/* Maximum number of characters of a sample event quoted in a note. */
 #define NOTE_EVENT_CHARS 200
 
 static void filter_eval(const void *opaque, const cursor *at, eval_result *out)

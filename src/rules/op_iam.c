@@ -2,13 +2,14 @@
  * iam_wildcard_action. Each reads a policy document (see iam_policy.h) and
  * is TV_TRUE when one of its statements grants what the operator looks for.
  * Statements combine with Kleene OR: a statement that might match depending
- * on a value not known until apply makes the answer TV_UNKNOWN, unless
+ * on a value not known until apply makes the result TV_UNKNOWN, unless
  * another statement matches. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "iam_policy.h"
 #include "ops.h"
@@ -24,7 +25,9 @@ static tv tv_and(tv a, tv b)
 
 static tv tv_not(tv a)
 {
-    return a == TV_UNKNOWN ? TV_UNKNOWN : a == TV_TRUE ? TV_FALSE : TV_TRUE;
+    if (a == TV_UNKNOWN)
+        return TV_UNKNOWN;
+    return a == TV_TRUE ? TV_FALSE : TV_TRUE;
 }
 
 /* Notes. */
@@ -116,7 +119,7 @@ static int covers_service(const char *text, const void *service)
     return iam_pattern_covers_service(text, service);
 }
 
-/* "*" (or "**") stands for every resource and every principal. */
+/* "*" (or "**") means every resource or every principal. */
 static int is_star(const char *text, const void *context)
 {
     (void)context;
@@ -285,15 +288,18 @@ static void admin_eval(const void *state, const cursor *at, eval_result *out)
 
 /* iam_public_principal */
 
-/* Condition keys that, compared with a fixed value, pin down who can make
- * the request: AWS's definition of a non-public policy for S3 Block Public
- * Access, with the organisation and account keys added since. */
+/* Condition keys that, compared with a fixed value, limit who can make the
+ * request. The S3 Block Public Access documentation names aws:SourceArn,
+ * aws:SourceVpc, aws:SourceVpce, aws:SourceOwner, aws:SourceAccount,
+ * aws:userid and the KMS key ID for a non-public bucket policy; the
+ * organization, principal and access point keys limit the caller as well. */
 static const char *const pinning_keys[] = {
     "aws:SourceVpce",          "aws:SourceVpc",         "aws:PrincipalOrgID",
     "aws:PrincipalOrgPaths",   "aws:SourceOrgID",       "aws:SourceOrgPaths",
     "aws:SourceAccount",       "aws:SourceOwner",       "aws:SourceArn",
     "aws:PrincipalAccount",    "aws:PrincipalArn",      "aws:userid",
     "s3:DataAccessPointArn",   "s3:DataAccessPointAccount",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
 };
 
 /* Operators that require the key to have one of the listed values. The
@@ -359,8 +365,8 @@ static int is_narrow_cidr_value(const char *text, const void *context)
 /* Returns whether every value of a condition key is fixed: known strings
  * passing `fixed`, numbers, booleans, or references (concrete identifiers).
  * A value such as "arn:aws:iam::*:root" matches many callers, so it pins
- * nothing, and for simplicity this holds under StringEquals too, where "*"
- * is literal. */
+ * nothing. The same applies under StringEquals, where "*" is literal, so
+ * such a policy may be reported public although it is not. */
 static tv all_values_fixed(const cursor *values, text_test fixed, strbuf *where)
 {
     size_t count = iam_element_count(values);
@@ -467,7 +473,7 @@ static tv principal_is_public(const cursor *principal, strbuf *where)
     case VALUE_MISSING:
         return TV_FALSE;
     case VALUE_UNKNOWN:
-        if (cursor_is_reference(principal))
+        if (cursor_is_concrete(principal))
             return TV_FALSE;
         note_unknown(where, principal);
         return TV_UNKNOWN;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "ops.h"
 
@@ -60,7 +61,7 @@ static tv cidr_item(const cursor *item, eval_result *out, int *unknown)
     case VALUE_UNKNOWN:
         /* A reference names another resource's block (a VPC's, say), so
          * it is a concrete network; anything else might be 0.0.0.0/0. */
-        if (cursor_is_reference(item))
+        if (cursor_is_concrete(item))
             return TV_FALSE;
         if (!*unknown) {
             *unknown = 1;
@@ -142,9 +143,9 @@ static int read_integer(const json_t *value, long *out)
 }
 
 /* Reads a protocol as security group rules write it: a name ("tcp", any
- * case), a number, or a number in a string ("6"); "-1" and "all" mean all
- * traffic. Returns 1 and stores the protocol number, or 0 when the value is
- * neither a name nor a number. */
+ * case), a number, or a number in a string ("6"). Both "-1" and "all" mean
+ * all traffic. Returns 1 and stores the protocol number, or 0 when the
+ * value is neither a name nor a number. */
 static int read_protocol(const json_t *value, long *number)
 {
     if (json_is_string(value)) {
@@ -218,8 +219,8 @@ static void port_free(void *state)
     free(state);
 }
 
-/* Returns the name of a listed protocol number, or NULL when the rule's
- * protocol is not among those the condition asks about. */
+/* Returns the name of a listed protocol number, or NULL when the
+ * condition does not list the rule's protocol. */
 static const char *listed_protocol(const port_state *state, long number)
 {
     for (size_t i = 0; i < PROTOCOL_NAME_COUNT; i++)
@@ -229,7 +230,7 @@ static const char *listed_protocol(const port_state *state, long number)
 }
 
 /* Reads from_port or to_port into *port. Returns TV_TRUE when it is known
- * (*present tells whether it is set), TV_UNKNOWN when not known until
+ * (and sets *present when the rule has it), TV_UNKNOWN when not known until
  * apply, and TV_ERROR, with `out` filled, when it is not an integer. */
 static tv read_port(const cursor *field, long *port, int *present, eval_result *out)
 {
@@ -297,8 +298,8 @@ static void decide_ports(const port_state *state, const cursor *rule, const char
         return;
     }
 
-    /* AWS rejects a rule whose from_port is above its to_port; such a
-     * range holds no port. */
+    /* AWS rejects a rule whose from_port is above its to_port, so such a
+     * range contains no port. */
     int open = from <= state->port && state->port <= to;
     result_set(out, open ? TV_TRUE : TV_FALSE, rule);
     if (open)
@@ -353,7 +354,7 @@ static void port_eval(const void *opaque, const cursor *at, eval_result *out)
         return;
     }
 
-    /* With all traffic AWS ignores the ports, whatever they say. */
+    /* With all traffic AWS ignores the ports, whatever their values. */
     if (protocol == PROTOCOL_ALL) {
         result_set(out, TV_TRUE, &protocol_field);
         result_note(out, "protocol -1 allows all traffic on every port");

@@ -118,25 +118,40 @@ static int has_edge(const soc2_resource *r, const char *path, const char *target
 
 /* Asserts that the attribute at `path` ("" for all of them) equals the
  * JSON text `expected` (single quotes allowed). */
-#define ck_assert_attr(r, path, expected)                                                      \
-    do {                                                                                       \
-        char *want_ = strdup(expected);                                                        \
-        for (char *p_ = want_; *p_; p_++)                                                      \
-            if (*p_ == '\'')                                                                   \
-                *p_ = '"';                                                                     \
-        json_t *expected_ = json_loads(want_, JSON_DECODE_ANY, NULL);                          \
-        ck_assert_msg(expected_ != NULL, "invalid expected JSON %s", expected);                \
-        json_t *actual_ = value_at((r)->attrs, path);                                          \
-        char *got_ = actual_ ? json_dumps(actual_, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;     \
-        ck_assert_msg(actual_ && json_equal(actual_, expected_), "%s of %s is %s, expected %s", \
-                      path, (r)->address, got_ ? got_ : "absent", want_);                      \
-        free(got_);                                                                            \
-        free(want_);                                                                           \
-        json_decref(expected_);                                                                \
+#define ck_assert_attr(r, path, expected)                                                          \
+    do {                                                                                           \
+        char *want_ = strdup(expected);                                                            \
+        for (char *p_ = want_; *p_; p_++)                                                          \
+            if (*p_ == '\'')                                                                       \
+                *p_ = '"';                                                                         \
+        json_t *expected_ = json_loads(want_, JSON_DECODE_ANY, NULL);                              \
+        ck_assert_msg(expected_ != NULL, "invalid expected JSON %s", expected);                    \
+        json_t *actual_ = value_at((r)->attrs, path);                                              \
+        char *got_ = actual_ ? json_dumps(actual_, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;         \
+        ck_assert_msg(actual_ &&json_equal(actual_, expected_), "%s of %s is %s, expected %s",     \
+                      path, (r)->address, got_ ? got_ : "absent", want_);                          \
+        free(got_);                                                                                \
+        free(want_);                                                                               \
+        json_decref(expected_);                                                                    \
     } while (0)
 
-#define ck_assert_absent(r, path) \
+#define ck_assert_absent(r, path)                                                                  \
     ck_assert_msg(value_at((r)->attrs, path) == NULL, "%s of %s is present", path, (r)->address)
+
+/* Asserts that the attribute at `path` is the string `symbol`, the text the
+ * stack will give it, and that the mask and the public accessor still
+ * report it as unknown. */
+#define ck_assert_symbol(r, path, symbol)                                                          \
+    do {                                                                                           \
+        json_t *value_ = value_at((r)->attrs, path);                                               \
+        ck_assert_msg(json_is_string(value_) && strcmp(json_string_value(value_), symbol) == 0,    \
+                      "%s of %s is %s, expected the symbol %s", path, (r)->address,                \
+                      json_is_string(value_) ? json_string_value(value_) : "not a string",         \
+                      symbol);                                                                     \
+        ck_assert_msg(is_unknown(r, path), "%s of %s is not marked unknown", path, (r)->address); \
+        const char *string_ = NULL;                                                                \
+        ck_assert_int_eq(soc2_resource_get_string(&string_, r, path), SOC2_EUNKNOWN);              \
+    } while (0)
 
 static json_t *json_quoted(const char *single_quoted)
 {
@@ -303,8 +318,7 @@ START_TEST(ecs_public_lb_group_ingress)
                    "[{'cidr_blocks': ['0.0.0.0/0'], 'protocol': -1, 'ipv6_cidr_blocks': [],"
                    "  'prefix_list_ids': [], 'security_groups': [], 'self': false}]");
     ck_assert_attr(r, "description", "'Access to the public facing load balancer'");
-    ck_assert_absent(r, "vpc_id");
-    ck_assert(is_unknown(r, "vpc_id"));
+    ck_assert_symbol(r, "vpc_id", "${VPC}");
     ck_assert(has_edge(r, "vpc_id", "VPC"));
     ck_assert_uint_eq(r->edge_count, 1);
     release(&l);
@@ -318,11 +332,13 @@ START_TEST(ecs_ingress_rule_group_ref)
     soc2_resource *r = resource(&l, "EcsSecurityGroupIngressFromPublicALB");
     ck_assert_str_eq(r->type, "aws_security_group_rule");
     ck_assert_str_eq(r->source_type, "AWS::EC2::SecurityGroupIngress");
-    ck_assert_attr(r, "", "{'description': 'Ingress from the public ALB', 'protocol': -1,"
-                          " 'type': 'ingress'}");
-    ck_assert(is_unknown(r, "security_group_id"));
+    ck_assert_attr(r, "",
+                   "{'description': 'Ingress from the public ALB', 'protocol': -1,"
+                   " 'security_group_id': '${EcsHostSecurityGroup}',"
+                   " 'source_security_group_id': '${PublicLoadBalancerSG}', 'type': 'ingress'}");
+    ck_assert_symbol(r, "security_group_id", "${EcsHostSecurityGroup}");
     ck_assert(has_edge(r, "security_group_id", "EcsHostSecurityGroup"));
-    ck_assert(is_unknown(r, "source_security_group_id"));
+    ck_assert_symbol(r, "source_security_group_id", "${PublicLoadBalancerSG}");
     ck_assert(has_edge(r, "source_security_group_id", "PublicLoadBalancerSG"));
     ck_assert_uint_eq(r->edge_count, 2);
 
@@ -339,8 +355,8 @@ START_TEST(ecs_load_balancer_groups)
     load_file(&l, ECS_TEMPLATE);
     soc2_resource *r = resource(&l, "PublicLoadBalancer");
     ck_assert_str_eq(r->type, "aws_lb");
-    ck_assert_attr(r, "security_groups", "[null]");
-    ck_assert(is_unknown(r, "security_groups[0]"));
+    ck_assert_attr(r, "security_groups", "['${PublicLoadBalancerSG}']");
+    ck_assert_symbol(r, "security_groups[0]", "${PublicLoadBalancerSG}");
     ck_assert(has_edge(r, "security_groups[0]", "PublicLoadBalancerSG"));
     ck_assert(has_edge(r, "subnets[1]", "PublicSubnetTwo"));
     ck_assert_attr(r, "internal", "false");
@@ -366,7 +382,9 @@ START_TEST(ecs_mappings_and_parameters)
     soc2_resource *r = resource(&l, "PrivateSubnetTwo");
     ck_assert_str_eq(r->type, "aws_subnet");
     ck_assert_attr(r, "cidr_block", "'10.0.3.0/24'");
+    /* Fn::Select over Fn::GetAZs has no symbol. */
     ck_assert(is_unknown(r, "availability_zone"));
+    ck_assert_absent(r, "availability_zone");
     ck_assert(has_edge(r, "vpc_id", "VPC"));
     ck_assert_uint_eq(r->edge_count, 1);
 
@@ -382,7 +400,10 @@ START_TEST(ecs_mappings_and_parameters)
     ck_assert_attr(r, "instance_type", "'c4.xlarge'");
     /* The SSM parameter's Default names the parameter, not the image. */
     ck_assert(is_unknown(r, "image_id"));
+    ck_assert_absent(r, "image_id");
+    /* The symbol of the Fn::Sub inside is not the text Fn::Base64 gives. */
     ck_assert(is_unknown(r, "user_data_base64"));
+    ck_assert_absent(r, "user_data_base64");
     ck_assert(has_edge(r, "user_data_base64", "ECSCluster"));
     ck_assert(has_edge(r, "security_groups[0]", "EcsHostSecurityGroup"));
     ck_assert(has_edge(r, "iam_instance_profile", "EC2InstanceProfile"));
@@ -425,15 +446,19 @@ START_TEST(ecs_unmapped_types_kept)
 
     r = resource(&l, "PublicRoute");
     ck_assert_str_eq(r->type, "AWS::EC2::Route");
-    ck_assert_attr(r, "", "{'DestinationCidrBlock': '0.0.0.0/0'}");
+    ck_assert_attr(r, "",
+                   "{'RouteTableId': '${PublicRouteTable}', 'DestinationCidrBlock': '0.0.0.0/0',"
+                   " 'GatewayId': '${InternetGateway}'}");
+    ck_assert_symbol(r, "RouteTableId", "${PublicRouteTable}");
     ck_assert(has_edge(r, "RouteTableId", "PublicRouteTable"));
     ck_assert(has_edge(r, "GatewayId", "InternetGateway"));
 
     r = resource(&l, "DynamoDBEndpoint");
     ck_assert_attr(r, "PolicyDocument.Statement[0].Principal", "'*'");
-    ck_assert_attr(r, "RouteTableIds", "[null, null]");
+    ck_assert_attr(r, "RouteTableIds", "['${PrivateRouteTableOne}', '${PrivateRouteTableTwo}']");
+    ck_assert(is_unknown(r, "RouteTableIds[0]"));
     ck_assert(has_edge(r, "RouteTableIds[1]", "PrivateRouteTableTwo"));
-    ck_assert(is_unknown(r, "ServiceName"));
+    ck_assert_symbol(r, "ServiceName", "com.amazonaws.${AWS::Region}.dynamodb");
     release(&l);
 }
 END_TEST
@@ -455,13 +480,13 @@ START_TEST(webapp_bucket_blocks)
                    "[{'block_public_acls': true, 'block_public_policy': true,"
                    " 'ignore_public_acls': true, 'restrict_public_buckets': true}]");
     ck_assert_attr(r, "versioning", "[{'enabled': true}]");
-    ck_assert_attr(r, "logging", "[{}]");
-    ck_assert(is_unknown(r, "logging[0].target_bucket"));
+    ck_assert_attr(r, "logging", "[{'target_bucket': '${SiteContentLogBucket}'}]");
+    ck_assert_symbol(r, "logging[0].target_bucket", "${SiteContentLogBucket}");
     ck_assert(has_edge(r, "logging[0].target_bucket", "SiteContentLogBucket"));
     ck_assert_attr(r, "object_lock_enabled", "false");
-    /* The name comes from Fn::Sub over AWS::Region and AWS::AccountId. */
-    ck_assert(is_unknown(r, "bucket"));
-    ck_assert_absent(r, "bucket");
+    /* The name comes from Fn::Sub over the AppName parameter's default,
+     * AWS::Region and AWS::AccountId. */
+    ck_assert_symbol(r, "bucket", "rain-webapp-sample-content-${AWS::Region}-${AWS::AccountId}");
     ck_assert(has_edge(r, "replication_configuration.Role", "SiteContentReplicationRole"));
     release(&l);
 }
@@ -473,11 +498,22 @@ START_TEST(webapp_bucket_policy)
     load_file(&l, WEBAPP_TEMPLATE);
     soc2_resource *r = resource(&l, "SiteContentBucketAccessPolicy");
     ck_assert_str_eq(r->type, "aws_s3_bucket_policy");
-    ck_assert(is_unknown(r, "bucket"));
+    /* The same Fn::Sub as the bucket's BucketName gives the same symbol. */
+    ck_assert_symbol(r, "bucket", "rain-webapp-sample-content-${AWS::Region}-${AWS::AccountId}");
     ck_assert_attr(r, "policy.Statement[1]",
                    "{'Action': 's3:*', 'Condition': {'Bool': {'aws:SecureTransport': false}},"
-                   " 'Effect': 'Deny', 'Principal': {'AWS': '*'}, 'Resource': [null, null]}");
+                   " 'Effect': 'Deny', 'Principal': {'AWS': '*'}, 'Resource': ["
+                   "  'arn:${AWS::Partition}:s3:::rain-webapp-sample-content-${AWS::Region}"
+                   "-${AWS::AccountId}',"
+                   "  'arn:${AWS::Partition}:s3:::rain-webapp-sample-content-${AWS::Region}"
+                   "-${AWS::AccountId}/*']}");
     ck_assert(is_unknown(r, "policy.Statement[1].Resource[0]"));
+    ck_assert(is_unknown(r, "policy.Statement[1].Resource[1]"));
+    ck_assert_symbol(r, "policy.Statement[0].Condition.StringEquals[\"AWS:SourceArn\"]",
+                     "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/"
+                     "${SiteDistribution.Id}");
+    ck_assert_symbol(r, "policy.Statement[2].Condition.StringEquals[\"aws:SourceAccount\"]",
+                     "${AWS::AccountId}");
     ck_assert(has_edge(r, "policy.Statement[0].Condition.StringEquals[\"AWS:SourceArn\"]",
                        "SiteDistribution"));
     ck_assert_uint_eq(r->edge_count, 1);
@@ -498,8 +534,9 @@ START_TEST(webapp_table_and_role_policy)
     r = resource(&l, "TestResourceHandlerPolicy");
     ck_assert_str_eq(r->type, "aws_iam_role_policy");
     ck_assert_attr(r, "name", "'handler-policy'");
-    ck_assert(is_unknown(r, "role"));
+    ck_assert_symbol(r, "role", "${TestResourceHandlerRole}");
     ck_assert(has_edge(r, "role", "TestResourceHandlerRole"));
+    ck_assert_symbol(r, "policy.Statement[0].Resource[0]", "${TestTable.Arn}");
     ck_assert(has_edge(r, "policy.Statement[0].Resource[0]", "TestTable"));
 
     r = resource(&l, "TestResourceHandlerRole");
@@ -548,8 +585,8 @@ START_TEST(nag_queue_policies_as_written)
     ck_assert_attr(r, "policy.Statement",
                    "{'Sid': 'Allow-User-SendMessage', 'Effect': 'Allow',"
                    " 'Principal': {'AWS': '*'}, 'Action': 'sqs:SendMessage', 'Resource': '*'}");
-    ck_assert_attr(r, "queues", "[null]");
-    ck_assert(is_unknown(r, "queues[0]"));
+    ck_assert_attr(r, "queues", "['${queue2c}']");
+    ck_assert_symbol(r, "queues[0]", "${queue2c}");
     ck_assert(has_edge(r, "queues[0]", "queue2c"));
 
     ck_assert_attr(resource(&l, "mysqspolicy1"), "policy.Statement[0].Action", "['sqs:*']");
@@ -571,7 +608,8 @@ START_TEST(checkov_encryption_variants)
     /* Resources written inside another resource's body are not resources. */
     ck_assert_ptr_null(loader_find(&l.loader, "EncryptedEKSCluster"));
 
-    ck_assert_attr(resource(&l, "EncryptedDynamoDBTable"), "", "{'server_side_encryption': [{'enabled': true}]}");
+    ck_assert_attr(resource(&l, "EncryptedDynamoDBTable"), "",
+                   "{'server_side_encryption': [{'enabled': true}]}");
     ck_assert_attr(resource(&l, "EncryptedDynamoDBTable2"), "", "{}");
     ck_assert_attr(resource(&l, "EncryptedS3Bucket"), "server_side_encryption_configuration",
                    "[{'rule': [{'apply_server_side_encryption_by_default':"
@@ -602,11 +640,12 @@ END_TEST
 START_TEST(map_dynamodb_sse)
 {
     loaded l;
-    load_template(&l, "{'Resources': {'T': {'Type': 'AWS::DynamoDB::Table', 'Properties': {"
-                      " 'TableName': 'orders',"
-                      " 'SSESpecification': {'SSEEnabled': true, 'SSEType': 'KMS',"
-                      "                      'KMSMasterKeyId': 'alias/orders'},"
-                      " 'PointInTimeRecoverySpecification': {'PointInTimeRecoveryEnabled': true}}}}}");
+    load_template(&l,
+                  "{'Resources': {'T': {'Type': 'AWS::DynamoDB::Table', 'Properties': {"
+                  " 'TableName': 'orders',"
+                  " 'SSESpecification': {'SSEEnabled': true, 'SSEType': 'KMS',"
+                  "                      'KMSMasterKeyId': 'alias/orders'},"
+                  " 'PointInTimeRecoverySpecification': {'PointInTimeRecoveryEnabled': true}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     ck_assert_attr(resource(&l, "T"), "",
                    "{'name': 'orders', 'server_side_encryption': [{'enabled': true,"
@@ -619,34 +658,42 @@ END_TEST
 START_TEST(map_flow_log_destination)
 {
     loaded l;
-    load_template(&l, "{'Parameters': {'Kind': {'Type': 'String'}},"
-                      " 'Resources': {'Vpc': {'Type': 'AWS::EC2::VPC',"
-                      "   'Properties': {'CidrBlock': '10.1.0.0/16'}},"
-                      "  'Net': {'Type': 'AWS::EC2::Subnet'},"
-                      "  'ToVpc': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
-                      "   'ResourceType': 'VPC', 'ResourceId': {'Ref': 'Vpc'}, 'TrafficType': 'ALL',"
-                      "   'DeliverLogsPermissionArn': 'arn:role'}},"
-                      "  'ToSubnet': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
-                      "   'ResourceId': {'Ref': 'Net'}, 'ResourceType': 'Subnet',"
-                      "   'TrafficType': 'REJECT'}},"
-                      "  'ToEni': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
-                      "   'ResourceType': 'NetworkInterface', 'ResourceId': 'eni-1'}},"
-                      "  'ToUnknown': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
-                      "   'ResourceType': {'Ref': 'Kind'}, 'ResourceId': 'x-1'}}}}");
+    load_template(&l,
+                  "{'Parameters': {'Kind': {'Type': 'String'}},"
+                  " 'Resources': {'Vpc': {'Type': 'AWS::EC2::VPC',"
+                  "   'Properties': {'CidrBlock': '10.1.0.0/16'}},"
+                  "  'Net': {'Type': 'AWS::EC2::Subnet'},"
+                  "  'ToVpc': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
+                  "   'ResourceType': 'VPC', 'ResourceId': {'Ref': 'Vpc'}, 'TrafficType': 'ALL',"
+                  "   'DeliverLogsPermissionArn': 'arn:role'}},"
+                  "  'ToSubnet': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
+                  "   'ResourceId': {'Ref': 'Net'}, 'ResourceType': 'Subnet',"
+                  "   'TrafficType': 'REJECT'}},"
+                  "  'ToEni': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
+                  "   'ResourceType': 'NetworkInterface', 'ResourceId': 'eni-1'}},"
+                  "  'ToUnknown': {'Type': 'AWS::EC2::FlowLog', 'Properties': {"
+                  "   'ResourceType': {'Ref': 'Kind'}, 'ResourceId': 'x-1'}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     ck_assert_attr(resource(&l, "Vpc"), "cidr_block", "'10.1.0.0/16'");
 
     soc2_resource *r = resource(&l, "ToVpc");
     ck_assert_str_eq(r->type, "aws_flow_log");
-    ck_assert_attr(r, "", "{'resource_type': 'VPC', 'traffic_type': 'ALL', 'iam_role_arn': 'arn:role'}");
-    ck_assert(is_unknown(r, "vpc_id"));
+    ck_assert_attr(r, "",
+                   "{'resource_type': 'VPC', 'vpc_id': '${Vpc}', 'traffic_type': 'ALL',"
+                   " 'iam_role_arn': 'arn:role'}");
+    ck_assert_symbol(r, "vpc_id", "${Vpc}");
     ck_assert(has_edge(r, "vpc_id", "Vpc"));
 
     r = resource(&l, "ToSubnet");
+    ck_assert_symbol(r, "subnet_id", "${Net}");
     ck_assert(has_edge(r, "subnet_id", "Net"));
     ck_assert_attr(r, "traffic_type", "'REJECT'");
     ck_assert_attr(resource(&l, "ToEni"), "eni_id", "'eni-1'");
-    ck_assert_attr(resource(&l, "ToUnknown"), "resource_id", "'x-1'");
+    r = resource(&l, "ToUnknown");
+    ck_assert_attr(r, "resource_id", "'x-1'");
+    /* A parameter without a default has no symbol. */
+    ck_assert(is_unknown(r, "resource_type"));
+    ck_assert_absent(r, "resource_type");
     release(&l);
 }
 END_TEST
@@ -654,41 +701,47 @@ END_TEST
 START_TEST(map_compute_security_groups)
 {
     loaded l;
-    load_template(&l, "{'Resources': {'A': {'Type': 'AWS::EC2::SecurityGroup'},"
-                      " 'B': {'Type': 'AWS::EC2::SecurityGroup'},"
-                      " 'Host': {'Type': 'AWS::EC2::Instance', 'Properties': {"
-                      "  'ImageId': 'ami-1', 'InstanceType': 't3.micro',"
-                      "  'SecurityGroupIds': ['sg-fixed', {'Fn::GetAtt': ['B', 'GroupId']}],"
-                      "  'Tags': [{'Key': 'Name', 'Value': 'web'}]}},"
-                      " 'Tpl': {'Type': 'AWS::EC2::LaunchTemplate', 'Properties': {"
-                      "  'LaunchTemplateName': 'web',"
-                      "  'LaunchTemplateData': {'ImageId': 'ami-2',"
-                      "   'SecurityGroupIds': [{'Ref': 'A'}],"
-                      "   'MetadataOptions': {'HttpTokens': 'required'},"
-                      "   'BlockDeviceMappings': [{'DeviceName': '/dev/xvda',"
-                      "                            'Ebs': {'Encrypted': true, 'VolumeSize': 8}}]}}},"
-                      " 'Lc': {'Type': 'AWS::AutoScaling::LaunchConfiguration', 'Properties': {"
-                      "  'ImageId': 'ami-3', 'SecurityGroups': [{'Ref': 'A'}],"
-                      "  'AssociatePublicIpAddress': true}}}}");
+    load_template(&l,
+                  "{'Resources': {'A': {'Type': 'AWS::EC2::SecurityGroup'},"
+                  " 'B': {'Type': 'AWS::EC2::SecurityGroup'},"
+                  " 'Host': {'Type': 'AWS::EC2::Instance', 'Properties': {"
+                  "  'ImageId': 'ami-1', 'InstanceType': 't3.micro',"
+                  "  'SecurityGroupIds': ['sg-fixed', {'Fn::GetAtt': ['B', 'GroupId']}],"
+                  "  'Tags': [{'Key': 'Name', 'Value': 'web'}]}},"
+                  " 'Tpl': {'Type': 'AWS::EC2::LaunchTemplate', 'Properties': {"
+                  "  'LaunchTemplateName': 'web',"
+                  "  'LaunchTemplateData': {'ImageId': 'ami-2',"
+                  "   'SecurityGroupIds': [{'Ref': 'A'}],"
+                  "   'MetadataOptions': {'HttpTokens': 'required'},"
+                  "   'BlockDeviceMappings': [{'DeviceName': '/dev/xvda',"
+                  "                            'Ebs': {'Encrypted': true, 'VolumeSize': 8}}]}}},"
+                  " 'Lc': {'Type': 'AWS::AutoScaling::LaunchConfiguration', 'Properties': {"
+                  "  'ImageId': 'ami-3', 'SecurityGroups': [{'Ref': 'A'}],"
+                  "  'AssociatePublicIpAddress': true}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "Host");
     ck_assert_str_eq(r->type, "aws_instance");
-    ck_assert_attr(r, "", "{'ami': 'ami-1', 'instance_type': 't3.micro',"
-                          " 'vpc_security_group_ids': ['sg-fixed', null], 'tags': {'Name': 'web'}}");
+    ck_assert_attr(r, "",
+                   "{'ami': 'ami-1', 'instance_type': 't3.micro',"
+                   " 'vpc_security_group_ids': ['sg-fixed', '${B.GroupId}'],"
+                   " 'tags': {'Name': 'web'}}");
+    ck_assert_symbol(r, "vpc_security_group_ids[1]", "${B.GroupId}");
     ck_assert(has_edge(r, "vpc_security_group_ids[1]", "B"));
     ck_assert(!is_unknown(r, "vpc_security_group_ids[0]"));
 
     r = resource(&l, "Tpl");
     ck_assert_str_eq(r->type, "aws_launch_template");
-    ck_assert_attr(r, "", "{'name': 'web', 'image_id': 'ami-2', 'vpc_security_group_ids': [null],"
-                          " 'metadata_options': [{'http_tokens': 'required'}],"
-                          " 'block_device_mappings': [{'device_name': '/dev/xvda',"
-                          "   'ebs': [{'encrypted': true, 'volume_size': 8}]}]}");
+    ck_assert_attr(r, "",
+                   "{'name': 'web', 'image_id': 'ami-2', 'vpc_security_group_ids': ['${A}'],"
+                   " 'metadata_options': [{'http_tokens': 'required'}],"
+                   " 'block_device_mappings': [{'device_name': '/dev/xvda',"
+                   "   'ebs': [{'encrypted': true, 'volume_size': 8}]}]}");
     ck_assert(has_edge(r, "vpc_security_group_ids[0]", "A"));
 
     r = resource(&l, "Lc");
     ck_assert_str_eq(r->type, "aws_launch_configuration");
     ck_assert_attr(r, "associate_public_ip_address", "true");
+    ck_assert_symbol(r, "security_groups[0]", "${A}");
     ck_assert(has_edge(r, "security_groups[0]", "A"));
     release(&l);
 }
@@ -697,19 +750,20 @@ END_TEST
 START_TEST(map_security_group_rules)
 {
     loaded l;
-    load_template(&l, "{'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
-                      "  'GroupName': 'web', 'GroupDescription': 'web servers', 'VpcId': 'vpc-1',"
-                      "  'SecurityGroupIngress': [{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22,"
-                      "    'SourceSecurityGroupId': 'sg-admin', 'Description': 'ssh'}],"
-                      "  'SecurityGroupEgress': [{'IpProtocol': '-1', 'CidrIp': '0.0.0.0/0'},"
-                      "    {'IpProtocol': 'tcp', 'FromPort': 443, 'ToPort': 443,"
-                      "     'DestinationPrefixListId': 'pl-1'}]}},"
-                      " 'In': {'Type': 'AWS::EC2::SecurityGroupIngress', 'Properties': {"
-                      "  'GroupId': {'Fn::GetAtt': 'Sg.GroupId'}, 'IpProtocol': 'tcp',"
-                      "  'FromPort': 3389, 'ToPort': 3389, 'CidrIpv6': '::/0'}},"
-                      " 'Out': {'Type': 'AWS::EC2::SecurityGroupEgress', 'Properties': {"
-                      "  'GroupId': 'sg-1', 'IpProtocol': 'tcp', 'FromPort': 5432, 'ToPort': 5432,"
-                      "  'DestinationSecurityGroupId': {'Ref': 'Sg'}, 'CidrIp': '10.0.0.0/8'}}}}");
+    load_template(&l,
+                  "{'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
+                  "  'GroupName': 'web', 'GroupDescription': 'web servers', 'VpcId': 'vpc-1',"
+                  "  'SecurityGroupIngress': [{'IpProtocol': 'tcp', 'FromPort': 22, 'ToPort': 22,"
+                  "    'SourceSecurityGroupId': 'sg-admin', 'Description': 'ssh'}],"
+                  "  'SecurityGroupEgress': [{'IpProtocol': '-1', 'CidrIp': '0.0.0.0/0'},"
+                  "    {'IpProtocol': 'tcp', 'FromPort': 443, 'ToPort': 443,"
+                  "     'DestinationPrefixListId': 'pl-1'}]}},"
+                  " 'In': {'Type': 'AWS::EC2::SecurityGroupIngress', 'Properties': {"
+                  "  'GroupId': {'Fn::GetAtt': 'Sg.GroupId'}, 'IpProtocol': 'tcp',"
+                  "  'FromPort': 3389, 'ToPort': 3389, 'CidrIpv6': '::/0'}},"
+                  " 'Out': {'Type': 'AWS::EC2::SecurityGroupEgress', 'Properties': {"
+                  "  'GroupId': 'sg-1', 'IpProtocol': 'tcp', 'FromPort': 5432, 'ToPort': 5432,"
+                  "  'DestinationSecurityGroupId': {'Ref': 'Sg'}, 'CidrIp': '10.0.0.0/8'}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "Sg");
     ck_assert_attr(r, "name", "'web'");
@@ -726,14 +780,18 @@ START_TEST(map_security_group_rules)
 
     r = resource(&l, "In");
     ck_assert_str_eq(r->type, "aws_security_group_rule");
-    ck_assert_attr(r, "", "{'protocol': 'tcp', 'from_port': 3389, 'to_port': 3389,"
-                          " 'ipv6_cidr_blocks': ['::/0'], 'type': 'ingress'}");
-    ck_assert(is_unknown(r, "security_group_id"));
+    ck_assert_attr(r, "",
+                   "{'security_group_id': '${Sg.GroupId}', 'protocol': 'tcp', 'from_port': 3389,"
+                   " 'to_port': 3389, 'ipv6_cidr_blocks': ['::/0'], 'type': 'ingress'}");
+    ck_assert_symbol(r, "security_group_id", "${Sg.GroupId}");
     ck_assert(has_edge(r, "security_group_id", "Sg"));
 
     r = resource(&l, "Out");
-    ck_assert_attr(r, "", "{'security_group_id': 'sg-1', 'protocol': 'tcp', 'from_port': 5432,"
-                          " 'to_port': 5432, 'cidr_blocks': ['10.0.0.0/8'], 'type': 'egress'}");
+    ck_assert_attr(r, "",
+                   "{'security_group_id': 'sg-1', 'protocol': 'tcp', 'from_port': 5432,"
+                   " 'to_port': 5432, 'cidr_blocks': ['10.0.0.0/8'],"
+                   " 'source_security_group_id': '${Sg}', 'type': 'egress'}");
+    ck_assert_symbol(r, "source_security_group_id", "${Sg}");
     ck_assert(has_edge(r, "source_security_group_id", "Sg"));
     release(&l);
 }
@@ -742,17 +800,18 @@ END_TEST
 START_TEST(map_load_balancers_and_database)
 {
     loaded l;
-    load_template(&l, "{'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup'},"
-                      " 'Nlb': {'Type': 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'Properties': {"
-                      "  'Name': 'edge', 'Type': 'network', 'Scheme': 'internet-facing'}},"
-                      " 'Classic': {'Type': 'AWS::ElasticLoadBalancing::LoadBalancer', 'Properties': {"
-                      "  'LoadBalancerName': 'old', 'SecurityGroups': [{'Ref': 'Sg'}],"
-                      "  'Listeners': [{'LoadBalancerPort': '80', 'InstancePort': '8080',"
-                      "                 'Protocol': 'HTTP'}]}},"
-                      " 'Db': {'Type': 'AWS::RDS::DBInstance', 'Properties': {"
-                      "  'DBInstanceClass': 'db.t3.micro', 'Engine': 'postgres',"
-                      "  'StorageEncrypted': 'true', 'PubliclyAccessible': false,"
-                      "  'VPCSecurityGroups': [{'Fn::GetAtt': 'Sg.GroupId'}], 'MultiAZ': true}}}}");
+    load_template(&l,
+                  "{'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup'},"
+                  " 'Nlb': {'Type': 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'Properties': {"
+                  "  'Name': 'edge', 'Type': 'network', 'Scheme': 'internet-facing'}},"
+                  " 'Classic': {'Type': 'AWS::ElasticLoadBalancing::LoadBalancer', 'Properties': {"
+                  "  'LoadBalancerName': 'old', 'SecurityGroups': [{'Ref': 'Sg'}],"
+                  "  'Listeners': [{'LoadBalancerPort': '80', 'InstancePort': '8080',"
+                  "                 'Protocol': 'HTTP'}]}},"
+                  " 'Db': {'Type': 'AWS::RDS::DBInstance', 'Properties': {"
+                  "  'DBInstanceClass': 'db.t3.micro', 'Engine': 'postgres',"
+                  "  'StorageEncrypted': 'true', 'PubliclyAccessible': false,"
+                  "  'VPCSecurityGroups': [{'Fn::GetAtt': 'Sg.GroupId'}], 'MultiAZ': true}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "Nlb");
     ck_assert_attr(r, "", "{'name': 'edge', 'load_balancer_type': 'network', 'internal': false}");
@@ -760,15 +819,19 @@ START_TEST(map_load_balancers_and_database)
     r = resource(&l, "Classic");
     ck_assert_str_eq(r->type, "aws_elb");
     ck_assert_attr(r, "name", "'old'");
-    ck_assert_attr(r, "security_groups", "[null]");
+    ck_assert_attr(r, "security_groups", "['${Sg}']");
+    ck_assert_symbol(r, "security_groups[0]", "${Sg}");
     ck_assert(has_edge(r, "security_groups[0]", "Sg"));
-    ck_assert_attr(r, "listener", "[{'lb_port': '80', 'instance_port': '8080', 'lb_protocol': 'HTTP'}]");
+    ck_assert_attr(r, "listener",
+                   "[{'lb_port': '80', 'instance_port': '8080', 'lb_protocol': 'HTTP'}]");
 
     r = resource(&l, "Db");
     ck_assert_str_eq(r->type, "aws_db_instance");
-    ck_assert_attr(r, "", "{'instance_class': 'db.t3.micro', 'engine': 'postgres',"
-                          " 'storage_encrypted': 'true', 'publicly_accessible': false,"
-                          " 'vpc_security_group_ids': [null], 'multi_az': true}");
+    ck_assert_attr(r, "",
+                   "{'instance_class': 'db.t3.micro', 'engine': 'postgres',"
+                   " 'storage_encrypted': 'true', 'publicly_accessible': false,"
+                   " 'vpc_security_group_ids': ['${Sg.GroupId}'], 'multi_az': true}");
+    ck_assert_symbol(r, "vpc_security_group_ids[0]", "${Sg.GroupId}");
     ck_assert(has_edge(r, "vpc_security_group_ids[0]", "Sg"));
     release(&l);
 }
@@ -777,23 +840,25 @@ END_TEST
 START_TEST(map_iam_identities_and_policies)
 {
     loaded l;
-    load_template(&l, "{'Resources': {'Role': {'Type': 'AWS::IAM::Role'},"
-                      " 'Admins': {'Type': 'AWS::IAM::Group', 'Properties': {'GroupName': 'admins',"
-                      "  'ManagedPolicyArns': ['arn:aws:iam::aws:policy/AdministratorAccess']}},"
-                      " 'Alice': {'Type': 'AWS::IAM::User', 'Properties': {'UserName': 'alice',"
-                      "  'Policies': [{'PolicyName': 'p', 'PolicyDocument': {'Version': '2012-10-17',"
-                      "    'Statement': [{'Effect': 'Allow', 'NotAction': 'iam:*', 'Resource': '*'}]}}]}},"
-                      " 'Pol': {'Type': 'AWS::IAM::Policy', 'Properties': {'PolicyName': 'all',"
-                      "  'PolicyDocument': {'Statement': {'Effect': 'Allow', 'Action': '*',"
-                      "                                   'Resource': '*'}},"
-                      "  'Roles': [{'Ref': 'Role'}], 'Users': ['alice'], 'Groups': ['admins']}},"
-                      " 'Managed': {'Type': 'AWS::IAM::ManagedPolicy', 'Properties': {"
-                      "  'ManagedPolicyName': 'read', 'PolicyDocument': {'Statement': []}}}}}");
+    load_template(
+        &l, "{'Resources': {'Role': {'Type': 'AWS::IAM::Role'},"
+            " 'Admins': {'Type': 'AWS::IAM::Group', 'Properties': {'GroupName': 'admins',"
+            "  'ManagedPolicyArns': ['arn:aws:iam::aws:policy/AdministratorAccess']}},"
+            " 'Alice': {'Type': 'AWS::IAM::User', 'Properties': {'UserName': 'alice',"
+            "  'Policies': [{'PolicyName': 'p', 'PolicyDocument': {'Version': '2012-10-17',"
+            "    'Statement': [{'Effect': 'Allow', 'NotAction': 'iam:*', 'Resource': '*'}]}}]}},"
+            " 'Pol': {'Type': 'AWS::IAM::Policy', 'Properties': {'PolicyName': 'all',"
+            "  'PolicyDocument': {'Statement': {'Effect': 'Allow', 'Action': '*',"
+            "                                   'Resource': '*'}},"
+            "  'Roles': [{'Ref': 'Role'}], 'Users': ['alice'], 'Groups': ['admins']}},"
+            " 'Managed': {'Type': 'AWS::IAM::ManagedPolicy', 'Properties': {"
+            "  'ManagedPolicyName': 'read', 'PolicyDocument': {'Statement': []}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "Admins");
     ck_assert_str_eq(r->type, "aws_iam_group");
-    ck_assert_attr(r, "", "{'name': 'admins',"
-                          " 'managed_policy_arns': ['arn:aws:iam::aws:policy/AdministratorAccess']}");
+    ck_assert_attr(r, "",
+                   "{'name': 'admins',"
+                   " 'managed_policy_arns': ['arn:aws:iam::aws:policy/AdministratorAccess']}");
 
     r = resource(&l, "Alice");
     ck_assert_str_eq(r->type, "aws_iam_user");
@@ -804,9 +869,11 @@ START_TEST(map_iam_identities_and_policies)
     r = resource(&l, "Pol");
     ck_assert_str_eq(r->type, "aws_iam_policy");
     ck_assert_str_eq(r->source_type, "AWS::IAM::Policy");
-    ck_assert_attr(r, "", "{'name': 'all', 'policy': {'Statement': {'Effect': 'Allow',"
-                          " 'Action': '*', 'Resource': '*'}}, 'roles': [null],"
-                          " 'users': ['alice'], 'groups': ['admins']}");
+    ck_assert_attr(r, "",
+                   "{'name': 'all', 'policy': {'Statement': {'Effect': 'Allow',"
+                   " 'Action': '*', 'Resource': '*'}}, 'roles': ['${Role}'],"
+                   " 'users': ['alice'], 'groups': ['admins']}");
+    ck_assert_symbol(r, "roles[0]", "${Role}");
     ck_assert(has_edge(r, "roles[0]", "Role"));
 
     r = resource(&l, "Managed");
@@ -819,21 +886,22 @@ END_TEST
 START_TEST(map_monitoring_resources)
 {
     loaded l;
-    load_template(&l, "{'Resources': {"
-                      " 'Logs': {'Type': 'AWS::Logs::LogGroup', 'Properties': {"
-                      "  'LogGroupName': 'trail', 'RetentionInDays': 365, 'KmsKeyId': 'arn:key'}},"
-                      " 'Filter': {'Type': 'AWS::Logs::MetricFilter', 'Properties': {"
-                      "  'LogGroupName': {'Ref': 'Logs'}, 'FilterPattern': '{ $.errorCode = \\'*\\' }',"
-                      "  'MetricTransformations': [{'MetricName': 'Unauthorized',"
-                      "    'MetricNamespace': 'CIS', 'MetricValue': '1'}]}},"
-                      " 'Topic': {'Type': 'AWS::SNS::Topic', 'Properties': {'TopicName': 'alarms',"
-                      "  'Subscription': [{'Endpoint': 'ops@example.com', 'Protocol': 'email'}]}},"
-                      " 'Sub': {'Type': 'AWS::SNS::Subscription', 'Properties': {"
-                      "  'TopicArn': {'Ref': 'Topic'}, 'Protocol': 'sqs', 'Endpoint': 'arn:q'}},"
-                      " 'Alarm': {'Type': 'AWS::CloudWatch::Alarm', 'Properties': {"
-                      "  'MetricName': 'Unauthorized', 'Namespace': 'CIS', 'Threshold': 1,"
-                      "  'AlarmActions': [{'Ref': 'Topic'}],"
-                      "  'Dimensions': [{'Name': 'Queue', 'Value': 'q'}]}}}}");
+    load_template(&l,
+                  "{'Resources': {"
+                  " 'Logs': {'Type': 'AWS::Logs::LogGroup', 'Properties': {"
+                  "  'LogGroupName': 'trail', 'RetentionInDays': 365, 'KmsKeyId': 'arn:key'}},"
+                  " 'Filter': {'Type': 'AWS::Logs::MetricFilter', 'Properties': {"
+                  "  'LogGroupName': {'Ref': 'Logs'}, 'FilterPattern': '{ $.errorCode = \\'*\\' }',"
+                  "  'MetricTransformations': [{'MetricName': 'Unauthorized',"
+                  "    'MetricNamespace': 'CIS', 'MetricValue': '1'}]}},"
+                  " 'Topic': {'Type': 'AWS::SNS::Topic', 'Properties': {'TopicName': 'alarms',"
+                  "  'Subscription': [{'Endpoint': 'ops@example.com', 'Protocol': 'email'}]}},"
+                  " 'Sub': {'Type': 'AWS::SNS::Subscription', 'Properties': {"
+                  "  'TopicArn': {'Ref': 'Topic'}, 'Protocol': 'sqs', 'Endpoint': 'arn:q'}},"
+                  " 'Alarm': {'Type': 'AWS::CloudWatch::Alarm', 'Properties': {"
+                  "  'MetricName': 'Unauthorized', 'Namespace': 'CIS', 'Threshold': 1,"
+                  "  'AlarmActions': [{'Ref': 'Topic'}],"
+                  "  'Dimensions': [{'Name': 'Queue', 'Value': 'q'}]}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     ck_assert_attr(resource(&l, "Logs"), "",
                    "{'name': 'trail', 'retention_in_days': 365, 'kms_key_id': 'arn:key'}");
@@ -843,6 +911,7 @@ START_TEST(map_monitoring_resources)
     ck_assert_attr(r, "pattern", "'{ $.errorCode = \\'*\\' }'");
     ck_assert_attr(r, "metric_transformation",
                    "[{'name': 'Unauthorized', 'namespace': 'CIS', 'value': '1'}]");
+    ck_assert_symbol(r, "log_group_name", "${Logs}");
     ck_assert(has_edge(r, "log_group_name", "Logs"));
 
     ck_assert_attr(resource(&l, "Topic"), "",
@@ -850,13 +919,16 @@ START_TEST(map_monitoring_resources)
                    " 'protocol': 'email'}]}");
     r = resource(&l, "Sub");
     ck_assert_str_eq(r->type, "aws_sns_topic_subscription");
-    ck_assert_attr(r, "", "{'protocol': 'sqs', 'endpoint': 'arn:q'}");
+    ck_assert_attr(r, "", "{'topic_arn': '${Topic}', 'protocol': 'sqs', 'endpoint': 'arn:q'}");
+    ck_assert_symbol(r, "topic_arn", "${Topic}");
     ck_assert(has_edge(r, "topic_arn", "Topic"));
 
     r = resource(&l, "Alarm");
     ck_assert_str_eq(r->type, "aws_cloudwatch_metric_alarm");
-    ck_assert_attr(r, "", "{'metric_name': 'Unauthorized', 'namespace': 'CIS', 'threshold': 1,"
-                          " 'alarm_actions': [null], 'dimensions': {'Queue': 'q'}}");
+    ck_assert_attr(r, "",
+                   "{'metric_name': 'Unauthorized', 'namespace': 'CIS', 'threshold': 1,"
+                   " 'alarm_actions': ['${Topic}'], 'dimensions': {'Queue': 'q'}}");
+    ck_assert_symbol(r, "alarm_actions[0]", "${Topic}");
     ck_assert(has_edge(r, "alarm_actions[0]", "Topic"));
     release(&l);
 }
@@ -880,12 +952,14 @@ START_TEST(map_cloudtrail_and_kms)
 
     r = resource(&l, "Trail");
     ck_assert_str_eq(r->type, "aws_cloudtrail");
-    ck_assert_attr(r, "", "{'is_multi_region_trail': true, 'enable_logging': true,"
-                          " 'enable_log_file_validation': false,"
-                          " 'cloud_watch_logs_role_arn': 'arn:role', 's3_bucket_name': 'trail-bucket'}");
-    ck_assert(is_unknown(r, "kms_key_id"));
+    ck_assert_attr(r, "",
+                   "{'is_multi_region_trail': true, 'enable_logging': true,"
+                   " 'enable_log_file_validation': false, 'kms_key_id': '${Key}',"
+                   " 'cloud_watch_logs_group_arn': '${Logs.Arn}',"
+                   " 'cloud_watch_logs_role_arn': 'arn:role', 's3_bucket_name': 'trail-bucket'}");
+    ck_assert_symbol(r, "kms_key_id", "${Key}");
     ck_assert(has_edge(r, "kms_key_id", "Key"));
-    ck_assert(is_unknown(r, "cloud_watch_logs_group_arn"));
+    ck_assert_symbol(r, "cloud_watch_logs_group_arn", "${Logs.Arn}");
     ck_assert(has_edge(r, "cloud_watch_logs_group_arn", "Logs"));
     release(&l);
 }
@@ -913,27 +987,33 @@ START_TEST(map_storage_and_queues)
                       "  'PolicyDocument': {'Statement': [{'Effect': 'Deny'}]}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "B");
-    ck_assert_attr(r, "", "{'bucket': 'data', 'versioning': [{'enabled': false}],"
-                          " 'logging': [{'target_bucket': 'logs', 'target_prefix': 'data/'}],"
-                          " 'server_side_encryption_configuration': [{'rule': [{"
-                          "   'apply_server_side_encryption_by_default': [{"
-                          "     'sse_algorithm': 'aws:kms', 'kms_master_key_id': 'arn:key'}],"
-                          "   'bucket_key_enabled': true}]}],"
-                          " 'tags': {}}");
-    ck_assert(is_unknown(r, "tags[\"Cost Center\"]"));
+    ck_assert_attr(r, "",
+                   "{'bucket': 'data', 'versioning': [{'enabled': false}],"
+                   " 'logging': [{'target_bucket': 'logs', 'target_prefix': 'data/'}],"
+                   " 'server_side_encryption_configuration': [{'rule': [{"
+                   "   'apply_server_side_encryption_by_default': [{"
+                   "     'sse_algorithm': 'aws:kms', 'kms_master_key_id': 'arn:key'}],"
+                   "   'bucket_key_enabled': true}]}],"
+                   " 'tags': {'Cost Center': '${Q}'}}");
+    ck_assert_symbol(r, "tags[\"Cost Center\"]", "${Q}");
     ck_assert(has_edge(r, "tags[\"Cost Center\"]", "Q"));
 
     r = resource(&l, "BP");
     ck_assert_str_eq(r->type, "aws_s3_bucket_policy");
-    ck_assert_attr(r, "", "{'policy': {'Statement': []}}");
+    ck_assert_attr(r, "", "{'bucket': '${B}', 'policy': {'Statement': []}}");
+    ck_assert_symbol(r, "bucket", "${B}");
     ck_assert(has_edge(r, "bucket", "B"));
 
-    ck_assert_attr(resource(&l, "Q"), "", "{'name': 'jobs', 'kms_master_key_id': 'alias/aws/sqs',"
-                                          " 'sqs_managed_sse_enabled': false}");
+    ck_assert_attr(resource(&l, "Q"), "",
+                   "{'name': 'jobs', 'kms_master_key_id': 'alias/aws/sqs',"
+                   " 'sqs_managed_sse_enabled': false}");
     r = resource(&l, "QP");
     ck_assert_str_eq(r->type, "aws_sqs_queue_policy");
-    ck_assert_attr(r, "", "{'queues': [null, 'https://sqs/other'],"
-                          " 'policy': {'Statement': [{'Effect': 'Deny'}]}}");
+    ck_assert_attr(r, "",
+                   "{'queues': ['${Q}', 'https://sqs/other'],"
+                   " 'policy': {'Statement': [{'Effect': 'Deny'}]}}");
+    ck_assert_symbol(r, "queues[0]", "${Q}");
+    ck_assert(!is_unknown(r, "queues[1]"));
     ck_assert(has_edge(r, "queues[0]", "Q"));
     release(&l);
 }
@@ -965,14 +1045,16 @@ END_TEST
 START_TEST(generated_500_resources)
 {
     strbuf text = STRBUF_INIT;
-    sb_puts(&text, "{\"Parameters\": {\"Cidr\": {\"Type\": \"String\", \"Default\": \"0.0.0.0/0\"}},"
-                   " \"Resources\": {");
+    sb_puts(&text,
+            "{\"Parameters\": {\"Cidr\": {\"Type\": \"String\", \"Default\": \"0.0.0.0/0\"}},"
+            " \"Resources\": {");
     for (int i = 0; i < 250; i++) {
-        sb_printf(&text,
-                  "%s\"Group%d\": {\"Type\": \"AWS::EC2::SecurityGroup\", \"Properties\":"
-                  " {\"GroupDescription\": \"group %d\", \"SecurityGroupIngress\": [{\"IpProtocol\":"
-                  " \"tcp\", \"FromPort\": %d, \"ToPort\": %d, \"CidrIp\": {\"Ref\": \"Cidr\"}}]}},",
-                  i ? " " : "", i, i, i, i);
+        sb_printf(
+            &text,
+            "%s\"Group%d\": {\"Type\": \"AWS::EC2::SecurityGroup\", \"Properties\":"
+            " {\"GroupDescription\": \"group %d\", \"SecurityGroupIngress\": [{\"IpProtocol\":"
+            " \"tcp\", \"FromPort\": %d, \"ToPort\": %d, \"CidrIp\": {\"Ref\": \"Cidr\"}}]}},",
+            i ? " " : "", i, i, i, i);
         sb_printf(&text,
                   " \"Rule%d\": {\"Type\": \"AWS::EC2::SecurityGroupIngress\", \"Properties\":"
                   " {\"GroupId\": {\"Fn::GetAtt\": [\"Group%d\", \"GroupId\"]},"
@@ -1003,7 +1085,8 @@ START_TEST(generated_500_resources)
         ck_assert_str_eq(rule->type, "aws_security_group_rule");
         snprintf(expected, sizeof(expected), "['10.%d.0.0/16']", i);
         ck_assert_attr(rule, "cidr_blocks", expected);
-        ck_assert(is_unknown(rule, "security_group_id"));
+        snprintf(expected, sizeof(expected), "${Group%d.GroupId}", i);
+        ck_assert_symbol(rule, "security_group_id", expected);
         ck_assert(has_edge(rule, "security_group_id", address));
         ck_assert_uint_eq(rule->edge_count, 1);
     }
@@ -1029,7 +1112,8 @@ START_TEST(allocation_failures_reported)
         "                'Zones': {'Type': 'CommaDelimitedList', 'Default': 'a,b'}},"
         " 'Mappings': {'M': {'prod': {'Cidr': '10.0.0.0/16'}}},"
         " 'Conditions': {'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']},"
-        "                'Open': {'Fn::Or': [{'Condition': 'IsProd'}, {'Fn::Equals': ['a', 'b']}]}},"
+        "                'Open': {'Fn::Or': [{'Condition': 'IsProd'}, {'Fn::Equals': ['a', "
+        "'b']}]}},"
         " 'Resources': {"
         "  'Vpc': {'Type': 'AWS::EC2::VPC', 'Properties': {"
         "   'CidrBlock': {'Fn::FindInMap': ['M', {'Ref': 'Env'}, 'Cidr']},"
@@ -1044,7 +1128,8 @@ START_TEST(allocation_failures_reported)
         "  'Log': {'Type': 'AWS::EC2::FlowLog', 'Properties': {'ResourceType': 'VPC',"
         "   'ResourceId': {'Ref': 'Vpc'}}},"
         "  'B': {'Type': 'AWS::S3::Bucket', 'Properties': {'VersioningConfiguration':"
-        "   {'Status': 'Enabled'}}},"
+        "   {'Status': 'Enabled'},"
+        "   'BucketName': {'Fn::Join': ['-', ['logs', {'Ref': 'AWS::Region'}]]}}},"
         "  'Other': {'Type': 'Custom::X', 'Properties': {'v': {'Fn::GetAZs': ''}}}}}";
     char *quoted = strdup(text);
     for (char *p = quoted; *p; p++)
@@ -1068,12 +1153,15 @@ START_TEST(allocation_failures_reported)
         int rc = cfn_load(&l.loader, root);
         json_set_alloc_funcs(malloc, free);
 
-        ck_assert_msg(rc == SOC2_OK || rc == SOC2_ENOMEM, "budget %ld: status %d (%s)", budget,
-                      rc, soc2_error_last()->message);
+        ck_assert_msg(rc == SOC2_OK || rc == SOC2_ENOMEM, "budget %ld: status %d (%s)", budget, rc,
+                      soc2_error_last()->message);
         if (rc == SOC2_OK) {
             succeeded = 1;
             ck_assert_uint_eq(l.loader.count, 6);
             ck_assert_attr(resource(&l, "Sg"), "ingress[0].cidr_blocks", "['0.0.0.0/0']");
+            ck_assert_symbol(resource(&l, "Vpc"), "tags.Name", "prod-${AWS::Region}");
+            ck_assert_symbol(resource(&l, "Tpl"), "vpc_security_group_ids[0]", "${Sg.GroupId}");
+            ck_assert_symbol(resource(&l, "B"), "bucket", "logs-${AWS::Region}");
         }
         release(&l);
     }
@@ -1093,8 +1181,8 @@ static const soc2_error *load_error(const char *single_quoted)
             *p = '"';
     soc2_snapshot *s;
     ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
-    int rc = soc2_snapshot_load_buffer(s, text, strlen(text), "bad.json",
-                                       SOC2_FORMAT_CLOUDFORMATION);
+    int rc =
+        soc2_snapshot_load_buffer(s, text, strlen(text), "bad.json", SOC2_FORMAT_CLOUDFORMATION);
     ck_assert_int_ne(rc, SOC2_OK);
     ck_assert_uint_eq(soc2_snapshot_resource_count(s), 0);
     soc2_snapshot_free(s);
@@ -1123,21 +1211,20 @@ START_TEST(error_structure_pointers)
     } cases[] = {
         {"{'AWSTemplateFormatVersion': '2010-09-09',\n 'Resources': []}", "/Resources", 2,
          "the Resources section of a template must be an object"},
-        {"{'AWSTemplateFormatVersion': '2010-09-09',\n 'Resources': {'A': 'x'}}", "/Resources/A",
-         2, "resource \"A\": a resource must be an object"},
+        {"{'AWSTemplateFormatVersion': '2010-09-09',\n 'Resources': {'A': 'x'}}", "/Resources/A", 2,
+         "resource \"A\": a resource must be an object"},
         {"{'Resources': {'Ok': {'Type': 'AWS::S3::Bucket'},\n 'Bad': {'Properties': {}}}}",
          "/Resources/Bad", 2, "resource \"Bad\": Type must be a resource type name"},
         {"{'AWSTemplateFormatVersion': '2010-09-09', 'Resources': {'Bad': {\n'Type': 7}}}",
-         "/Resources/Bad/Type", 2,
-         "Type must be a resource type name"},
+         "/Resources/Bad/Type", 2, "Type must be a resource type name"},
         {"{'Resources': {'Bad': {'Type': 'AWS::S3::Bucket',\n 'Properties': ['x']}}}",
          "/Resources/Bad/Properties", 2, "Properties must be an object"},
         {"{'Resources': {'Bad': {'Type': 'AWS::S3::Bucket',\n 'Condition': ['x']}}}",
          "/Resources/Bad/Condition", 2, "Condition must be a condition name"},
         {"{'Parameters': {\n'P': 'String'}, 'Resources': {'A': {'Type': 'AWS::S3::Bucket'}}}",
          "/Parameters/P", 2, "parameter \"P\" must be an object"},
-        {"{'Conditions': [],\n 'Resources': {'A': {'Type': 'AWS::S3::Bucket'}}}", "/Conditions",
-         1, "the Conditions section of a template must be an object"},
+        {"{'Conditions': [],\n 'Resources': {'A': {'Type': 'AWS::S3::Bucket'}}}", "/Conditions", 1,
+         "the Conditions section of a template must be an object"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const soc2_error *e = load_error(cases[i].text);
@@ -1145,8 +1232,7 @@ START_TEST(error_structure_pointers)
         ck_assert_msg(e->pointer && strcmp(e->pointer, cases[i].pointer) == 0,
                       "case %zu: pointer %s", i, e->pointer ? e->pointer : "(none)");
         ck_assert_msg(e->line == cases[i].line, "case %zu: line %d", i, e->line);
-        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "case %zu: %s", i,
-                      e->message);
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "case %zu: %s", i, e->message);
     }
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <soc2/error.h>
+#include <soc2/resource.h>
 #include <soc2/snapshot.h>
 
 #include "harness.h"
@@ -110,25 +111,47 @@ static size_t edges_at(const soc2_resource *r, const char *path)
 
 /* Asserts that the attribute at `path` equals the JSON text `expected`
  * (single quotes allowed). */
-#define ck_assert_attr(r, path, expected)                                                      \
-    do {                                                                                       \
-        char *want_ = strdup(expected);                                                        \
-        for (char *p_ = want_; *p_; p_++)                                                      \
-            if (*p_ == '\'')                                                                   \
-                *p_ = '"';                                                                     \
-        json_t *expected_ = json_loads(want_, JSON_DECODE_ANY, NULL);                          \
-        ck_assert_msg(expected_ != NULL, "invalid expected JSON %s", expected);                \
-        json_t *actual_ = value_at((r)->attrs, path);                                          \
-        char *got_ = actual_ ? json_dumps(actual_, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;     \
-        ck_assert_msg(actual_ && json_equal(actual_, expected_), "%s of %s is %s, expected %s", \
-                      path, (r)->address, got_ ? got_ : "absent", want_);                      \
-        free(got_);                                                                            \
-        free(want_);                                                                           \
-        json_decref(expected_);                                                                \
+#define ck_assert_attr(r, path, expected)                                                          \
+    do {                                                                                           \
+        char *want_ = strdup(expected);                                                            \
+        for (char *p_ = want_; *p_; p_++)                                                          \
+            if (*p_ == '\'')                                                                       \
+                *p_ = '"';                                                                         \
+        json_t *expected_ = json_loads(want_, JSON_DECODE_ANY, NULL);                              \
+        ck_assert_msg(expected_ != NULL, "invalid expected JSON %s", expected);                    \
+        json_t *actual_ = value_at((r)->attrs, path);                                              \
+        char *got_ = actual_ ? json_dumps(actual_, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;         \
+        ck_assert_msg(actual_ &&json_equal(actual_, expected_), "%s of %s is %s, expected %s",     \
+                      path, (r)->address, got_ ? got_ : "absent", want_);                          \
+        free(got_);                                                                                \
+        free(want_);                                                                               \
+        json_decref(expected_);                                                                    \
     } while (0)
 
-#define ck_assert_absent(r, path) \
+#define ck_assert_absent(r, path)                                                                  \
     ck_assert_msg(value_at((r)->attrs, path) == NULL, "%s of %s is present", path, (r)->address)
+
+/* Asserts that the attribute at `path` is the string `symbol`, the text the
+ * stack will give it, and that the mask and the public accessor still
+ * report it as unknown. */
+#define ck_assert_symbol(r, path, symbol)                                                          \
+    do {                                                                                           \
+        json_t *value_ = value_at((r)->attrs, path);                                               \
+        ck_assert_msg(json_is_string(value_) && strcmp(json_string_value(value_), symbol) == 0,    \
+                      "%s of %s is %s, expected the symbol %s", path, (r)->address,                \
+                      json_is_string(value_) ? json_string_value(value_) : "not a string",         \
+                      symbol);                                                                     \
+        ck_assert_msg(is_unknown(r, path), "%s of %s is not marked unknown", path, (r)->address); \
+        const char *string_ = NULL;                                                                \
+        ck_assert_int_eq(soc2_resource_get_string(&string_, r, path), SOC2_EUNKNOWN);              \
+    } while (0)
+
+/* Asserts that the attribute at `path` is unknown and has no symbol. */
+#define ck_assert_no_symbol(r, path)                                                               \
+    do {                                                                                           \
+        ck_assert_msg(is_unknown(r, path), "%s of %s is not marked unknown", path, (r)->address); \
+        ck_assert_absent(r, path);                                                                 \
+    } while (0)
 
 /* Parameters and pseudo parameters. */
 
@@ -156,10 +179,8 @@ START_TEST(ref_parameter_defaults_typed)
     ck_assert_attr(r, "zones", "['a', 'b', 'c']");
     ck_assert_attr(r, "subnets", "['s-1', 's-2']");
     ck_assert_attr(r, "ports", "['22']");
-    ck_assert_absent(r, "nodefault");
-    ck_assert(is_unknown(r, "nodefault"));
-    ck_assert_absent(r, "ami");
-    ck_assert(is_unknown(r, "ami"));
+    ck_assert_no_symbol(r, "nodefault");
+    ck_assert_no_symbol(r, "ami");
     ck_assert(!is_unknown(r, "env"));
     ck_assert_uint_eq(r->edge_count, 0);
     release(&l);
@@ -168,21 +189,32 @@ END_TEST
 
 START_TEST(ref_pseudo_parameters_unknown)
 {
-    static const char *const names[] = {"AWS::Region",    "AWS::AccountId", "AWS::StackName",
-                                        "AWS::StackId",   "AWS::Partition", "AWS::URLSuffix",
-                                        "AWS::NotificationARNs"};
+    /* Each pseudo parameter and its symbol. AWS::NotificationARNs is a list
+     * the caller chooses, so it has none. */
+    static const char *const names[][2] = {
+        {"AWS::Region", "${AWS::Region}"},
+        {"AWS::AccountId", "${AWS::AccountId}"},
+        {"AWS::StackName", "${AWS::StackName}"},
+        {"AWS::StackId", "${AWS::StackId}"},
+        {"AWS::Partition", "${AWS::Partition}"},
+        {"AWS::URLSuffix", "${AWS::URLSuffix}"},
+        {"AWS::NotificationARNs", NULL},
+    };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char text[256];
         snprintf(text, sizeof(text),
                  "{'Resources': {'E': {'Type': 'Test::Echo', 'Properties': "
                  "{'v': {'Ref': '%s'}, 'k': 1}}}}",
-                 names[i]);
+                 names[i][0]);
         loaded l;
         load_template(&l, text);
         ck_assert_int_eq(l.rc, SOC2_OK);
         soc2_resource *r = resource(&l, "E");
-        ck_assert_msg(is_unknown(r, "v"), "%s is not unknown", names[i]);
-        ck_assert_absent(r, "v");
+        ck_assert_msg(is_unknown(r, "v"), "%s is not unknown", names[i][0]);
+        if (names[i][1])
+            ck_assert_symbol(r, "v", names[i][1]);
+        else
+            ck_assert_absent(r, "v");
         ck_assert_attr(r, "k", "1");
         ck_assert_uint_eq(r->edge_count, 0);
         release(&l);
@@ -227,16 +259,18 @@ START_TEST(ref_and_get_att_to_resource)
                       "  'deep': {'a': [{'b': {'Ref': 'Role'}}]}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "E");
-    ck_assert(is_unknown(r, "ref"));
+    ck_assert_symbol(r, "ref", "${Db}");
     ck_assert(has_edge(r, "ref", "Db"));
-    ck_assert(is_unknown(r, "dotted"));
+    ck_assert_symbol(r, "dotted", "${Db.Endpoint.Address}");
     ck_assert(has_edge(r, "dotted", "Db"));
+    ck_assert_symbol(r, "listed", "${Db.Endpoint.Port}");
     ck_assert(has_edge(r, "listed", "Db"));
-    ck_assert_attr(r, "list", "['x', null]");
+    ck_assert_attr(r, "list", "['x', '${Role.Arn}']");
     ck_assert(!is_unknown(r, "list[0]"));
-    ck_assert(is_unknown(r, "list[1]"));
+    ck_assert_symbol(r, "list[1]", "${Role.Arn}");
     ck_assert(has_edge(r, "list[1]", "Role"));
-    ck_assert_attr(r, "deep", "{'a': [{}]}");
+    ck_assert_attr(r, "deep", "{'a': [{'b': '${Role}'}]}");
+    ck_assert_symbol(r, "deep.a[0].b", "${Role}");
     ck_assert(has_edge(r, "deep.a[0].b", "Role"));
     ck_assert_uint_eq(r->edge_count, 5);
     release(&l);
@@ -246,14 +280,19 @@ END_TEST
 START_TEST(get_att_attribute_from_parameter)
 {
     loaded l;
-    load_template(&l, "{'Parameters': {'Attr': {'Type': 'String', 'Default': 'Arn'}},"
+    load_template(&l, "{'Parameters': {'Attr': {'Type': 'String', 'Default': 'Arn'},"
+                      "                'Free': {'Type': 'String'}},"
                       " 'Resources': {'Q': {'Type': 'AWS::SQS::Queue'},"
                       "  'E': {'Type': 'Test::Echo', 'Properties': {"
-                      "   'arn': {'Fn::GetAtt': ['Q', {'Ref': 'Attr'}]}}}}}");
+                      "   'arn': {'Fn::GetAtt': ['Q', {'Ref': 'Attr'}]},"
+                      "   'free': {'Fn::GetAtt': ['Q', {'Ref': 'Free'}]}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "E");
-    ck_assert(is_unknown(r, "arn"));
+    ck_assert_symbol(r, "arn", "${Q.Arn}");
     ck_assert(has_edge(r, "arn", "Q"));
+    /* The attribute name comes from a parameter without a default. */
+    ck_assert_no_symbol(r, "free");
+    ck_assert(has_edge(r, "free", "Q"));
     release(&l);
 }
 END_TEST
@@ -263,22 +302,23 @@ END_TEST
 START_TEST(if_on_decided_conditions)
 {
     loaded l;
-    load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
-                      "                'Count': {'Type': 'Number', 'Default': '3'}},"
-                      " 'Conditions': {"
-                      "  'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']},"
-                      "  'IsDev': {'Fn::Not': [{'Condition': 'IsProd'}]},"
-                      "  'ThreeHosts': {'Fn::Equals': [{'Ref': 'Count'}, 3]},"
-                      "  'Both': {'Fn::And': [{'Condition': 'IsProd'}, {'Condition': 'ThreeHosts'}]},"
-                      "  'Either': {'Fn::Or': [{'Condition': 'IsDev'}, "
-                      "                        {'Fn::Equals': ['x', 'y']}]}},"
-                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
-                      "  'prod': {'Fn::If': ['IsProd', 'p', 'np']},"
-                      "  'dev': {'Fn::If': ['IsDev', 'd', 'nd']},"
-                      "  'three': {'Fn::If': ['ThreeHosts', 3, 0]},"
-                      "  'both': {'Fn::If': ['Both', {'a': 1}, {'b': 2}]},"
-                      "  'either': {'Fn::If': ['Either', 'yes', 'no']},"
-                      "  'nested': {'Fn::If': ['IsProd', {'Fn::Sub': '${Env}-db'}, 'x']}}}}}");
+    load_template(&l,
+                  "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
+                  "                'Count': {'Type': 'Number', 'Default': '3'}},"
+                  " 'Conditions': {"
+                  "  'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']},"
+                  "  'IsDev': {'Fn::Not': [{'Condition': 'IsProd'}]},"
+                  "  'ThreeHosts': {'Fn::Equals': [{'Ref': 'Count'}, 3]},"
+                  "  'Both': {'Fn::And': [{'Condition': 'IsProd'}, {'Condition': 'ThreeHosts'}]},"
+                  "  'Either': {'Fn::Or': [{'Condition': 'IsDev'}, "
+                  "                        {'Fn::Equals': ['x', 'y']}]}},"
+                  " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                  "  'prod': {'Fn::If': ['IsProd', 'p', 'np']},"
+                  "  'dev': {'Fn::If': ['IsDev', 'd', 'nd']},"
+                  "  'three': {'Fn::If': ['ThreeHosts', 3, 0]},"
+                  "  'both': {'Fn::If': ['Both', {'a': 1}, {'b': 2}]},"
+                  "  'either': {'Fn::If': ['Either', 'yes', 'no']},"
+                  "  'nested': {'Fn::If': ['IsProd', {'Fn::Sub': '${Env}-db'}, 'x']}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "E");
     ck_assert_attr(r, "prod", "'p'");
@@ -309,14 +349,22 @@ START_TEST(if_on_undecided_condition)
                       "   'same': {'Fn::If': ['NotProd', 'x', 'x']},"
                       "   'literal': {'Fn::If': ['IsProd', 'x', 'y']},"
                       "   'and': {'Fn::If': ['AndFalse', 'x', 'y']},"
-                      "   'or': {'Fn::If': ['OrTrue', 'x', 'y']}}}}}");
+                      "   'or': {'Fn::If': ['OrTrue', 'x', 'y']},"
+                      "   'same_region': {'Fn::If': ['IsProd', {'Ref': 'AWS::Region'},"
+                      "                   {'Ref': 'AWS::Region'}]},"
+                      "   'regions': {'Fn::If': ['IsProd', {'Ref': 'AWS::Region'},"
+                      "               {'Fn::Sub': '${AWS::Region}-2'}]}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "E");
-    ck_assert(is_unknown(r, "either"));
+    ck_assert_no_symbol(r, "either");
     ck_assert(has_edge(r, "either", "A"));
     ck_assert(has_edge(r, "either", "B"));
     ck_assert_attr(r, "same", "'x'");
-    ck_assert(is_unknown(r, "literal"));
+    ck_assert_no_symbol(r, "literal");
+    /* Equal branches give their value, symbol and all; different symbols
+     * give none. */
+    ck_assert_symbol(r, "same_region", "${AWS::Region}");
+    ck_assert_no_symbol(r, "regions");
     ck_assert_uint_eq(edges_at(r, "literal"), 0);
     ck_assert_attr(r, "and", "'y'");
     ck_assert_attr(r, "or", "'x'");
@@ -362,7 +410,7 @@ START_TEST(condition_functions_as_values)
     soc2_resource *r = resource(&l, "E");
     ck_assert_attr(r, "eq", "true");
     ck_assert_attr(r, "not", "false");
-    ck_assert(is_unknown(r, "open"));
+    ck_assert_no_symbol(r, "open");
     release(&l);
 }
 END_TEST
@@ -373,7 +421,8 @@ START_TEST(sub_both_forms)
 {
     loaded l;
     load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
-                      "                'Port': {'Type': 'Number', 'Default': 443}},"
+                      "                'Port': {'Type': 'Number', 'Default': 443},"
+                      "                'Free': {'Type': 'String'}},"
                       " 'Resources': {'Bucket': {'Type': 'AWS::S3::Bucket'},"
                       "  'E': {'Type': 'Test::Echo', 'Properties': {"
                       "   'plain': {'Fn::Sub': 'app-${Env}-${Port}'},"
@@ -385,20 +434,45 @@ START_TEST(sub_both_forms)
                       "   'arn': {'Fn::Sub': 'arn:aws:s3:::${Bucket}/*'},"
                       "   'attr': {'Fn::Sub': '${Bucket.Arn}/*'},"
                       "   'var_ref': {'Fn::Sub': ['${X}', {'X': {'Fn::GetAtt': 'Bucket.Arn'}}]},"
-                      "   'unclosed': {'Fn::Sub': 'a-${Env'}}}}}");
+                      "   'unclosed': {'Fn::Sub': 'a-${Env'},"
+                      "   'defaults': {'Fn::Sub': '${Env}-${Port}-${AWS::Region}'},"
+                      "   'var_pseudo': {'Fn::Sub': ['${Id}/${AWS::Region}',"
+                      "                  {'Id': {'Ref': 'AWS::AccountId'}}]},"
+                      "   'resource': {'Fn::Sub': '${Bucket}'},"
+                      "   'dollar': {'Fn::Sub': 'a$b-$-${AWS::Region}'},"
+                      "   'no_default': {'Fn::Sub': '${Free}-${AWS::Region}'},"
+                      "   'literal_region': {'Fn::Sub': '${!Literal}-${AWS::Region}'},"
+                      "   'unclosed_region': {'Fn::Sub': '${AWS::Region}-${Env'},"
+                      "   'var_no_symbol': {'Fn::Sub': ['${X}-${AWS::Region}',"
+                      "                     {'X': {'Fn::Select': [0, {'Fn::GetAZs': ''}]}}]}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "E");
     ck_assert_attr(r, "plain", "'app-prod-443'");
     ck_assert_attr(r, "spaced", "'app-prod'");
     ck_assert_attr(r, "literal", "'${Literal}-prod'");
     ck_assert_attr(r, "mapped", "'one/prod/prod'");
-    ck_assert(is_unknown(r, "region"));
+    ck_assert_symbol(r, "region", "logs-${AWS::Region}");
     ck_assert_uint_eq(edges_at(r, "region"), 0);
-    ck_assert(is_unknown(r, "arn"));
+    ck_assert_symbol(r, "arn", "arn:aws:s3:::${Bucket}/*");
     ck_assert(has_edge(r, "arn", "Bucket"));
+    ck_assert_symbol(r, "attr", "${Bucket.Arn}/*");
     ck_assert(has_edge(r, "attr", "Bucket"));
+    ck_assert_symbol(r, "var_ref", "${Bucket.Arn}");
     ck_assert(has_edge(r, "var_ref", "Bucket"));
     ck_assert_attr(r, "unclosed", "'a-${Env'");
+
+    /* Parameters with a default are resolved into the symbol's text. */
+    ck_assert_symbol(r, "defaults", "prod-443-${AWS::Region}");
+    ck_assert_symbol(r, "var_pseudo", "${AWS::AccountId}/${AWS::Region}");
+    ck_assert_symbol(r, "resource", "${Bucket}");
+    ck_assert(has_edge(r, "resource", "Bucket"));
+    ck_assert_symbol(r, "dollar", "a$b-$-${AWS::Region}");
+
+    /* An unknown part without a symbol, or a literal "${", leaves none. */
+    ck_assert_no_symbol(r, "no_default");
+    ck_assert_no_symbol(r, "literal_region");
+    ck_assert_no_symbol(r, "unclosed_region");
+    ck_assert_no_symbol(r, "var_no_symbol");
     release(&l);
 }
 END_TEST
@@ -407,8 +481,10 @@ START_TEST(join_select_split)
 {
     loaded l;
     load_template(&l, "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
-                      "                'Zones': {'Type': 'CommaDelimitedList', 'Default': 'a,b'}},"
+                      "                'Zones': {'Type': 'CommaDelimitedList', 'Default': 'a,b'},"
+                      "                'Free': {'Type': 'String'}},"
                       " 'Resources': {'Vpc': {'Type': 'AWS::EC2::VPC'},"
+                      "  'Lb': {'Type': 'AWS::ElasticLoadBalancingV2::LoadBalancer'},"
                       "  'E': {'Type': 'Test::Echo', 'Properties': {"
                       "   'join': {'Fn::Join': ['-', ['app', {'Ref': 'Env'}, 3]]},"
                       "   'join_param': {'Fn::Join': [',', {'Ref': 'Zones'}]},"
@@ -420,24 +496,57 @@ START_TEST(join_select_split)
                       "   'select_azs': {'Fn::Select': [0, {'Fn::GetAZs': ''}]},"
                       "   'select_ref': {'Fn::Select': [0, [{'Ref': 'Vpc'}, 'x']]},"
                       "   'split': {'Fn::Split': [',', 'a,,b']},"
-                      "   'split_ref': {'Fn::Split': [':', {'Fn::GetAtt': 'Vpc.CidrBlock'}]}}}}}");
+                      "   'split_ref': {'Fn::Split': [':', {'Fn::GetAtt': 'Vpc.CidrBlock'}]},"
+                      "   'join_arn': {'Fn::Join': [':', ['arn', {'Ref': 'AWS::Partition'}, 's3',"
+                      "                '', '', {'Ref': 'Env'}]]},"
+                      "   'join_sub': {'Fn::Join': ['/', [{'Fn::Sub':"
+                      "                'arn:${AWS::Partition}:s3:::${Env}-${AWS::Region}'}, '*']]},"
+                      "   'join_novalue_ref': {'Fn::Join': ['-', ['a', {'Ref': 'AWS::NoValue'},"
+                      "                        {'Ref': 'AWS::Region'}]]},"
+                      "   'join_azs': {'Fn::Join': [',', {'Fn::GetAZs': ''}]},"
+                      "   'join_list_attr': {'Fn::Join': [',',"
+                      "                      {'Fn::GetAtt': ['Lb', 'SecurityGroups']}]},"
+                      "   'join_arns': {'Fn::Join': [',', {'Ref': 'AWS::NotificationARNs'}]},"
+                      "   'join_no_default': {'Fn::Join': ['-', [{'Ref': 'AWS::Region'},"
+                      "                       {'Ref': 'Free'}]]},"
+                      "   'join_select_azs': {'Fn::Join': ['-', [{'Ref': 'AWS::Region'},"
+                      "                       {'Fn::Select': [0, {'Fn::GetAZs': ''}]}]]},"
+                      "   'select_free_index': {'Fn::Select': [{'Ref': 'Free'}, ['a', 'b']]},"
+                      "   'select_attr_list': {'Fn::Select': [0,"
+                      "                        {'Fn::GetAtt': ['Lb', 'SecurityGroups']}]}}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "E");
     ck_assert_attr(r, "join", "'app-prod-3'");
     ck_assert_attr(r, "join_param", "'a,b'");
-    ck_assert(is_unknown(r, "join_ref"));
+    ck_assert_symbol(r, "join_ref", "vpc-${Vpc}");
     ck_assert(has_edge(r, "join_ref", "Vpc"));
     ck_assert_attr(r, "join_novalue", "'a-b'");
     ck_assert_attr(r, "select", "'y'");
     ck_assert_attr(r, "select_text_index", "'a'");
     ck_assert_attr(r, "select_split", "'c'");
-    ck_assert(is_unknown(r, "select_azs"));
+    ck_assert_no_symbol(r, "select_azs");
     ck_assert_uint_eq(edges_at(r, "select_azs"), 0);
-    ck_assert(is_unknown(r, "select_ref"));
+    /* Selecting from a known list gives the element, symbol and all. */
+    ck_assert_symbol(r, "select_ref", "${Vpc}");
     ck_assert(has_edge(r, "select_ref", "Vpc"));
     ck_assert_attr(r, "split", "['a', '', 'b']");
-    ck_assert(is_unknown(r, "split_ref"));
+    /* A symbol is text: the list Fn::Split makes of it has none. */
+    ck_assert_no_symbol(r, "split_ref");
     ck_assert(has_edge(r, "split_ref", "Vpc"));
+
+    ck_assert_symbol(r, "join_arn", "arn:${AWS::Partition}:s3:::prod");
+    ck_assert_symbol(r, "join_sub", "arn:${AWS::Partition}:s3:::prod-${AWS::Region}/*");
+    ck_assert_symbol(r, "join_novalue_ref", "a-${AWS::Region}");
+
+    ck_assert_no_symbol(r, "join_azs");
+    ck_assert_no_symbol(r, "join_list_attr");
+    ck_assert(has_edge(r, "join_list_attr", "Lb"));
+    ck_assert_no_symbol(r, "join_arns");
+    ck_assert_no_symbol(r, "join_no_default");
+    ck_assert_no_symbol(r, "join_select_azs");
+    ck_assert_no_symbol(r, "select_free_index");
+    ck_assert_no_symbol(r, "select_attr_list");
+    ck_assert(has_edge(r, "select_attr_list", "Lb"));
     release(&l);
 }
 END_TEST
@@ -458,7 +567,8 @@ START_TEST(find_in_map_keys)
     soc2_resource *r = resource(&l, "E");
     ck_assert_attr(r, "hosts", "3");
     ck_assert_attr(r, "cidr", "'10.0.0.0/16'");
-    ck_assert(is_unknown(r, "region"));
+    /* A key that is unknown leaves the value without a symbol. */
+    ck_assert_no_symbol(r, "region");
     ck_assert_attr(r, "fallback", "1");
     release(&l);
 }
@@ -478,8 +588,93 @@ START_TEST(base64_encodes_known_text)
     ck_assert_attr(r, "one", "'aGVsbG8='");
     ck_assert_attr(r, "two", "'YWI='");
     ck_assert_attr(r, "empty", "''");
-    ck_assert(is_unknown(r, "sub"));
+    /* The symbol of the Fn::Sub is the text before encoding. */
+    ck_assert_no_symbol(r, "sub");
     ck_assert(has_edge(r, "sub", "Q"));
+    release(&l);
+}
+END_TEST
+
+/* Symbols: the text an unknown value will have, with ${...} for what the
+ * stack fills in. */
+
+START_TEST(symbols_equal_across_resources)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'App': {'Type': 'String', 'Default': 'shop'}},"
+                      " 'Resources': {'Bucket': {'Type': 'Test::Echo'},"
+                      "  'A': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'name': {'Fn::Sub': '${App}-logs-${AWS::Region}-${AWS::AccountId}'},"
+                      "   'ref': {'Ref': 'Bucket'},"
+                      "   'arn': {'Fn::GetAtt': 'Bucket.Arn'}}},"
+                      "  'B': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'name': {'Fn::Join': ['-', [{'Ref': 'App'}, 'logs',"
+                      "            {'Ref': 'AWS::Region'}, {'Ref': 'AWS::AccountId'}]]},"
+                      "   'ref': {'Fn::Sub': '${Bucket}'},"
+                      "   'arn': {'Fn::GetAtt': ['Bucket', 'Arn']}}},"
+                      "  'C': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'name': {'Fn::Sub': ['${Prefix}-${AWS::Region}-${AWS::AccountId}',"
+                      "            {'Prefix': {'Fn::Join': ['-', ['shop', 'logs']]}}]},"
+                      "   'ref': {'Fn::Join': ['', [{'Ref': 'Bucket'}]]},"
+                      "   'arn': {'Fn::Sub': '${Bucket.Arn}'}}},"
+                      "  'Other': {'Type': 'Test::Echo', 'Properties': {"
+                      "   'name': {'Fn::Sub': '${App}-logs-${AWS::AccountId}-${AWS::Region}'}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+
+    static const char *const writers[] = {"A", "B", "C"};
+    for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
+        soc2_resource *r = resource(&l, writers[i]);
+        ck_assert_symbol(r, "name", "shop-logs-${AWS::Region}-${AWS::AccountId}");
+        ck_assert_symbol(r, "ref", "${Bucket}");
+        ck_assert(has_edge(r, "ref", "Bucket"));
+        ck_assert_symbol(r, "arn", "${Bucket.Arn}");
+        ck_assert(has_edge(r, "arn", "Bucket"));
+    }
+    ck_assert(json_equal(value_at(resource(&l, "A")->attrs, "name"),
+                         value_at(resource(&l, "B")->attrs, "name")));
+    ck_assert(json_equal(value_at(resource(&l, "A")->attrs, "name"),
+                         value_at(resource(&l, "C")->attrs, "name")));
+
+    /* The same parts in another order make another value. */
+    soc2_resource *other = resource(&l, "Other");
+    ck_assert_symbol(other, "name", "shop-logs-${AWS::AccountId}-${AWS::Region}");
+    ck_assert(!json_equal(value_at(other->attrs, "name"), value_at(resource(&l, "A")->attrs, "name")));
+    release(&l);
+}
+END_TEST
+
+/* Known text that contains "${", or makes it with a neighbouring part,
+ * would read as a placeholder: such a value gets no symbol, so it cannot
+ * equal the symbol of a different value. */
+START_TEST(symbol_not_made_from_literal_placeholder)
+{
+    loaded l;
+    load_template(&l, "{'Parameters': {'Text': {'Type': 'String', 'Default': '${AWS::Region}'}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'real': {'Fn::Sub': '${AWS::Region}-${AWS::AccountId}'},"
+                      "  'join_text': {'Fn::Join': ['-', ['${AWS::Region}',"
+                      "                {'Ref': 'AWS::AccountId'}]]},"
+                      "  'join_parts': {'Fn::Join': ['', ['$', '{AWS::Region}-',"
+                      "                 {'Ref': 'AWS::AccountId'}]]},"
+                      "  'join_delimiter': {'Fn::Join': ['${', ['x', {'Ref': 'AWS::Region'}]]},"
+                      "  'sub_default': {'Fn::Sub': '${Text}-${AWS::AccountId}'},"
+                      "  'sub_variable': {'Fn::Sub': ['${X}-${AWS::AccountId}',"
+                      "                   {'X': '${AWS::Region}'}]},"
+                      "  'sub_dollar': {'Fn::Sub': ['$${X}-${AWS::AccountId}',"
+                      "                 {'X': '{AWS::Region}'}]},"
+                      "  'known_text': {'Fn::Join': ['-', ['${AWS::Region}', 'x']]}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_symbol(r, "real", "${AWS::Region}-${AWS::AccountId}");
+    ck_assert_no_symbol(r, "join_text");
+    ck_assert_no_symbol(r, "join_parts");
+    ck_assert_no_symbol(r, "join_delimiter");
+    ck_assert_no_symbol(r, "sub_default");
+    ck_assert_no_symbol(r, "sub_variable");
+    ck_assert_no_symbol(r, "sub_dollar");
+    /* Without unknown parts the value is plain text. */
+    ck_assert_attr(r, "known_text", "'${AWS::Region}-x'");
+    ck_assert(!is_unknown(r, "known_text"));
     release(&l);
 }
 END_TEST
@@ -497,12 +692,12 @@ START_TEST(account_dependent_functions_unknown)
                       "  'known': 'k'}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "E");
-    ck_assert(is_unknown(r, "azs"));
-    ck_assert(is_unknown(r, "import"));
-    ck_assert(is_unknown(r, "cidr"));
+    ck_assert_no_symbol(r, "azs");
+    ck_assert_no_symbol(r, "import");
+    ck_assert_no_symbol(r, "cidr");
     ck_assert(has_edge(r, "cidr", "Vpc"));
-    ck_assert(is_unknown(r, "transform"));
-    ck_assert(is_unknown(r, "length"));
+    ck_assert_no_symbol(r, "transform");
+    ck_assert_no_symbol(r, "length");
     ck_assert_attr(r, "known", "'k'");
     ck_assert_uint_eq(r->edge_count, 1);
     release(&l);
@@ -512,15 +707,58 @@ END_TEST
 START_TEST(properties_wholly_unknown)
 {
     loaded l;
-    load_template(&l, "{'Parameters': {'Free': {'Type': 'String'}},"
-                      " 'Conditions': {'Open': {'Fn::Equals': [{'Ref': 'Free'}, 'x']}},"
-                      " 'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup',"
-                      "  'Properties': {'Fn::If': ['Open', {'GroupName': 'a'}, {'GroupName': 'b'}]}}}}");
+    load_template(
+        &l, "{'Parameters': {'Free': {'Type': 'String'}},"
+            " 'Conditions': {'Open': {'Fn::Equals': [{'Ref': 'Free'}, 'x']}},"
+            " 'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup',"
+            "  'Properties': {'Fn::If': ['Open', {'GroupName': 'a'}, {'GroupName': 'b'}]}}}}");
     ck_assert_int_eq(l.rc, SOC2_OK);
     soc2_resource *r = resource(&l, "Sg");
     ck_assert_str_eq(r->type, "aws_security_group");
     ck_assert_uint_eq(json_object_size(r->attrs), 0);
     ck_assert(json_is_true(r->unknown));
+    release(&l);
+}
+END_TEST
+
+/* Attribute paths stop at PATH_MAX_STEPS steps, but unknown values may sit
+ * deeper in a property the table does not map. */
+START_TEST(unknown_below_path_limit)
+{
+    strbuf text = STRBUF_INIT;
+    sb_puts(&text, "{'Resources': {'Q': {'Type': 'AWS::SQS::Queue'}, 'E': {'Type': 'Test::Echo',"
+                   " 'Properties': {'top': ");
+    for (int i = 0; i < PATH_MAX_STEPS + 8; i++)
+        sb_puts(&text, "{'a': [");
+    sb_puts(&text, "{'Ref': 'Q'}");
+    for (int i = 0; i < PATH_MAX_STEPS + 8; i++)
+        sb_puts(&text, "]}");
+    sb_puts(&text, "}}}}");
+
+    loaded l;
+    load_template(&l, sb_str(&text));
+    ck_assert_int_eq(l.rc, SOC2_OK);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_uint_eq(r->edge_count, 1);
+    ck_assert_str_eq(r->edges[0].target_address, "Q");
+
+    strbuf expected = STRBUF_INIT;
+    sb_puts(&expected, "top");
+    json_t *node = r->attrs;
+    json_t *mask = r->unknown;
+    node = json_object_get(node, "top");
+    mask = json_object_get(mask, "top");
+    for (int i = 0; i < PATH_MAX_STEPS + 8; i++) {
+        sb_puts(&expected, ".a[0]");
+        node = json_array_get(json_object_get(node, "a"), 0);
+        mask = json_array_get(json_object_get(mask, "a"), 0);
+    }
+    ck_assert_str_eq(r->edges[0].path, sb_str(&expected));
+    ck_assert(json_is_string(node));
+    ck_assert_str_eq(json_string_value(node), "${Q}");
+    ck_assert(json_is_true(mask));
+    sb_free(&expected);
+    sb_free(&text);
     release(&l);
 }
 END_TEST
@@ -560,7 +798,8 @@ START_TEST(error_join_not_list_has_line)
                                      "  }\n"
                                      "}\n");
     ck_assert_int_eq(e->code, SOC2_EFORMAT);
-    ck_assert_str_eq(e->pointer, "/Resources/Web/Properties/SecurityGroupIngress/0/CidrIp/Fn::Join");
+    ck_assert_str_eq(e->pointer,
+                     "/Resources/Web/Properties/SecurityGroupIngress/0/CidrIp/Fn::Join");
     ck_assert_str_eq(e->file, "bad.json");
     ck_assert_int_eq(e->line, 8);
     ck_assert_int_eq(e->column, 35);
@@ -600,9 +839,10 @@ END_TEST
 
 START_TEST(error_condition_cycle)
 {
-    const soc2_error *e = load_error("{'Conditions': {'A': {'Condition': 'B'},\n"
-                                     "                'B': {'Fn::Not': [{'Condition': 'A'}]}},\n"
-                                     " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'A'}}}");
+    const soc2_error *e =
+        load_error("{'Conditions': {'A': {'Condition': 'B'},\n"
+                   "                'B': {'Fn::Not': [{'Condition': 'A'}]}},\n"
+                   " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'A'}}}");
     ck_assert_int_eq(e->code, SOC2_EFORMAT);
     ck_assert_str_eq(e->pointer, "/Conditions/B/Fn::Not/0/Condition");
     ck_assert_int_eq(e->line, 2);
@@ -644,7 +884,8 @@ START_TEST(error_malformed_functions)
         {"{'Fn::Select': [0, 'a']}", "/Fn::Select/1", "needs a list to select from"},
         {"{'Fn::Split': ['', 'a']}", "/Fn::Split", "Fn::Split needs [delimiter, string]"},
         {"{'Fn::Join': [',', [{'k': 1}]]}", "/Fn::Join/1", "can only join strings and numbers"},
-        {"{'Fn::FindInMap': ['Nope', 'a', 'b']}", "/Fn::FindInMap/0", "Mappings has no map \"Nope\""},
+        {"{'Fn::FindInMap': ['Nope', 'a', 'b']}", "/Fn::FindInMap/0",
+         "Mappings has no map \"Nope\""},
         {"{'Fn::FindInMap': ['M', 'a', 'z']}", "/Fn::FindInMap/2", "has no key \"z\""},
         {"{'Fn::FindInMap': ['M', 'a']}", "/Fn::FindInMap", "Fn::FindInMap needs"},
         {"{'Fn::If': ['C', 1]}", "/Fn::If", "Fn::If needs [condition name"},
@@ -710,8 +951,11 @@ Suite *make_suite(void)
     tcase_add_test(tc, join_select_split);
     tcase_add_test(tc, find_in_map_keys);
     tcase_add_test(tc, base64_encodes_known_text);
+    tcase_add_test(tc, symbols_equal_across_resources);
+    tcase_add_test(tc, symbol_not_made_from_literal_placeholder);
     tcase_add_test(tc, account_dependent_functions_unknown);
     tcase_add_test(tc, properties_wholly_unknown);
+    tcase_add_test(tc, unknown_below_path_limit);
     suite_add_tcase(s, tc);
 
     TCase *errors = tcase_create("errors");

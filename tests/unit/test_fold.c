@@ -396,7 +396,7 @@ START_TEST(rule_edges_copied_to_parent)
     ck_assert_int_eq(path_parse(&path, "ingress[0].security_groups[0]", NULL), 0);
     cursor chain[PATH_MAX_STEPS + 1];
     cursor_root(&chain[0], group);
-    ck_assert(cursor_is_reference(cursor_follow(chain, &chain[0], &path)));
+    ck_assert(cursor_is_concrete(cursor_follow(chain, &chain[0], &path)));
     path_free(&path);
     document_close(&d);
 }
@@ -856,6 +856,174 @@ START_TEST(queue_policy_list_odd_elements)
 }
 END_TEST
 
+/* CloudFormation templates through the public loading call: an unknown
+ * link value is stored as its symbol (the text it will have, with ${...}
+ * for what the stack fills in), and equal symbols name the same parent. */
+
+/* Loads a template written with single quotes in place of double quotes. */
+static soc2_snapshot *load_template(const char *single_quoted)
+{
+    char *text = strdup(single_quoted);
+    for (char *p = text; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    soc2_snapshot *s;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    int rc = soc2_snapshot_load_buffer(s, text, strlen(text), "template.json",
+                                       SOC2_FORMAT_CLOUDFORMATION);
+    ck_assert_msg(rc == SOC2_OK, "load failed: %s", soc2_error_last()->message);
+    free(text);
+    return s;
+}
+
+static const soc2_resource *find(const soc2_snapshot *s, const char *address)
+{
+    const soc2_resource *r = NULL;
+    ck_assert_msg(soc2_snapshot_find_resource(&r, s, address) == SOC2_OK, "no resource %s",
+                  address);
+    return r;
+}
+
+static void assert_folded_into(const soc2_resource *child, const char *parent)
+{
+    const char *folded_into = soc2_resource_folded_into(child);
+    ck_assert_msg(folded_into && strcmp(folded_into, parent) == 0, "%s folded into %s, expected %s",
+                  soc2_resource_address(child), folded_into ? folded_into : "nothing", parent);
+}
+
+START_TEST(cfn_bucket_policy_folds_by_symbol)
+{
+    soc2_snapshot *s = load_template(
+        "{'Resources': {"
+        " 'Logs': {'Type': 'AWS::S3::Bucket', 'Properties': {"
+        "  'BucketName': {'Fn::Sub': 'app-logs-${AWS::Region}-${AWS::AccountId}'}}},"
+        " 'LogsPolicy': {'Type': 'AWS::S3::BucketPolicy', 'Properties': {"
+        "  'Bucket': {'Fn::Sub': 'app-logs-${AWS::Region}-${AWS::AccountId}'},"
+        "  'PolicyDocument': {'Statement': [{'Effect': 'Deny', 'Action': 's3:*',"
+        "   'Principal': '*', 'Resource': {'Fn::Sub':"
+        "    'arn:${AWS::Partition}:s3:::app-logs-${AWS::Region}-${AWS::AccountId}/*'},"
+        "   'Condition': {'Bool': {'aws:SecureTransport': false}}}]}}},"
+        " 'OtherPolicy': {'Type': 'AWS::S3::BucketPolicy', 'Properties': {"
+        "  'Bucket': {'Fn::Sub': 'app-logs-${AWS::AccountId}-${AWS::Region}'},"
+        "  'PolicyDocument': {'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject',"
+        "   'Principal': '*', 'Resource': '*'}]}}},"
+        " 'OtherPolicyAgain': {'Type': 'AWS::S3::BucketPolicy', 'Properties': {"
+        "  'Bucket': {'Fn::Join': ['-', ['app', 'logs', {'Ref': 'AWS::AccountId'},"
+        "             {'Ref': 'AWS::Region'}]]},"
+        "  'PolicyDocument': {'Id': 'again'}}}}}");
+
+    /* The policy naming the bucket by the same Fn::Sub folds onto it. */
+    const soc2_resource *bucket = find(s, "Logs");
+    const soc2_resource *policy = find(s, "LogsPolicy");
+    assert_folded_into(policy, "Logs");
+    assert_attr(bucket, "policy",
+                "{'Statement': [{'Effect': 'Deny', 'Action': 's3:*', 'Principal': '*',"
+                " 'Resource': 'arn:${AWS::Partition}:s3:::app-logs-${AWS::Region}"
+                "-${AWS::AccountId}/*',"
+                " 'Condition': {'Bool': {'aws:SecureTransport': false}}}]}");
+    ck_assert_int_eq(state_at(bucket, "policy"), VALUE_PRESENT);
+    ck_assert_int_eq(state_at(bucket, "policy.Statement[0].Effect"), VALUE_PRESENT);
+    ck_assert_int_eq(state_at(bucket, "policy.Statement[0].Resource"), VALUE_UNKNOWN);
+    assert_origin(bucket, "policy", policy);
+    const char *name = NULL;
+    ck_assert_int_eq(soc2_resource_get_string(&name, bucket, "bucket"), SOC2_EUNKNOWN);
+
+    /* A policy whose Fn::Sub differs gets a placeholder named by its symbol.
+     * The symbol is no value of the placeholder, so it has no bucket name. */
+    const soc2_resource *other = find(s, "OtherPolicy");
+    assert_folded_into(other, "app-logs-${AWS::AccountId}-${AWS::Region}");
+    const soc2_resource *placeholder = find(s, "app-logs-${AWS::AccountId}-${AWS::Region}");
+    ck_assert_str_eq(soc2_resource_type(placeholder), "aws_s3_bucket");
+    ck_assert_uint_eq(placeholder->flags & RESOURCE_PLACEHOLDER, RESOURCE_PLACEHOLDER);
+    ck_assert_ptr_null(json_object_get(placeholder->attrs, "bucket"));
+    ck_assert_int_eq(soc2_resource_get_string(&name, placeholder, "bucket"), SOC2_ENOTFOUND);
+
+    /* A Fn::Join with the same symbol finds that placeholder, and the later
+     * policy replaces the earlier one there. */
+    const soc2_resource *again = find(s, "OtherPolicyAgain");
+    assert_folded_into(again, "app-logs-${AWS::AccountId}-${AWS::Region}");
+    assert_attr(placeholder, "policy", "{'Id': 'again'}");
+    assert_origin(placeholder, "policy", again);
+    ck_assert_uint_eq(soc2_snapshot_resource_count(s), 5);
+
+    /* Folding leaves the bucket's own name, a symbol, as it was. */
+    assert_attr(bucket, "bucket", "'app-logs-${AWS::Region}-${AWS::AccountId}'");
+    ck_assert_int_eq(state_at(bucket, "bucket"), VALUE_UNKNOWN);
+    soc2_snapshot_free(s);
+}
+END_TEST
+
+START_TEST(cfn_queue_policy_folds_by_reference)
+{
+    soc2_snapshot *s = load_template(
+        "{'Resources': {"
+        " 'Jobs': {'Type': 'AWS::SQS::Queue', 'Properties': {'QueueName': 'jobs'}},"
+        " 'JobsPolicy': {'Type': 'AWS::SQS::QueuePolicy', 'Properties': {"
+        "  'Queues': [{'Ref': 'Jobs'}],"
+        "  'PolicyDocument': {'Statement': [{'Effect': 'Allow', 'Action': 'sqs:SendMessage',"
+        "   'Principal': {'Service': 'sns.amazonaws.com'}, 'Resource': {'Fn::GetAtt':"
+        "   ['Jobs', 'Arn']}}]}}}}}");
+
+    const soc2_resource *queue = find(s, "Jobs");
+    const soc2_resource *policy = find(s, "JobsPolicy");
+    /* The queue's attributes do not contain "${Jobs}": the reference finds it. */
+    assert_attr(policy, "queues", "['${Jobs}']");
+    ck_assert_int_eq(state_at(policy, "queues[0]"), VALUE_UNKNOWN);
+    ck_assert_ptr_nonnull(edge_at(policy, "queues[0]"));
+    assert_folded_into(policy, "Jobs");
+    assert_attr(queue, "policy",
+                "{'Statement': [{'Effect': 'Allow', 'Action': 'sqs:SendMessage',"
+                " 'Principal': {'Service': 'sns.amazonaws.com'}, 'Resource': '${Jobs.Arn}'}]}");
+    ck_assert_int_eq(state_at(queue, "policy.Statement[0].Resource"), VALUE_UNKNOWN);
+    assert_origin(queue, "policy", policy);
+    ck_assert_uint_eq(soc2_snapshot_resource_count(s), 2);
+    soc2_snapshot_free(s);
+}
+END_TEST
+
+static int concrete_at(const soc2_resource *r, const char *text)
+{
+    attr_path path;
+    ck_assert_int_eq(path_parse(&path, text, NULL), 0);
+    cursor chain[PATH_MAX_STEPS + 1];
+    cursor_root(&chain[0], r);
+    int concrete = cursor_is_concrete(cursor_follow(chain, &chain[0], &path));
+    path_free(&path);
+    return concrete;
+}
+
+/* A symbol folded onto the parent is a concrete value there, such as a
+ * source account that pins the caller, unless its text has a wildcard. */
+START_TEST(cfn_folded_symbol_concrete_unless_wildcard)
+{
+    soc2_snapshot *s = load_template(
+        "{'Resources': {"
+        " 'Data': {'Type': 'AWS::S3::Bucket', 'Properties': {'BucketName': 'data'}},"
+        " 'DataPolicy': {'Type': 'AWS::S3::BucketPolicy', 'Properties': {"
+        "  'Bucket': 'data',"
+        "  'PolicyDocument': {'Statement': [{'Effect': 'Allow', 'Principal': '*',"
+        "   'Action': 's3:GetObject', 'Resource': 'arn:aws:s3:::data/*', 'Condition': {"
+        "    'StringEquals': {'aws:SourceAccount': {'Ref': 'AWS::AccountId'}},"
+        "    'ArnLike': {'aws:PrincipalArn': {'Fn::Sub':"
+        "     'arn:${AWS::Partition}:iam::*:role/reader'}},"
+        "    'StringLike': {'aws:userid': {'Fn::Sub': '${AWS::AccountId}:?'}}}}]}}}}}");
+
+    const soc2_resource *bucket = find(s, "Data");
+    assert_folded_into(find(s, "DataPolicy"), "Data");
+    static const char account[] =
+        "policy.Statement[0].Condition.StringEquals[\"aws:SourceAccount\"]";
+    static const char principal[] = "policy.Statement[0].Condition.ArnLike[\"aws:PrincipalArn\"]";
+    static const char userid[] = "policy.Statement[0].Condition.StringLike[\"aws:userid\"]";
+    ck_assert_int_eq(state_at(bucket, account), VALUE_UNKNOWN);
+    ck_assert(concrete_at(bucket, account));
+    ck_assert_int_eq(state_at(bucket, principal), VALUE_UNKNOWN);
+    ck_assert(!concrete_at(bucket, principal));
+    ck_assert_int_eq(state_at(bucket, userid), VALUE_UNKNOWN);
+    ck_assert(!concrete_at(bucket, userid));
+    soc2_snapshot_free(s);
+}
+END_TEST
+
 /* Placeholders and malformed children */
 
 START_TEST(missing_bucket_shares_placeholder)
@@ -1078,6 +1246,12 @@ Suite *make_suite(void)
     tcase_add_test(queues, queue_policy_for_two_queues);
     tcase_add_test(queues, queue_policy_list_odd_elements);
     suite_add_tcase(s, queues);
+
+    TCase *cloudformation = tcase_create("cloudformation_symbols");
+    tcase_add_test(cloudformation, cfn_bucket_policy_folds_by_symbol);
+    tcase_add_test(cloudformation, cfn_queue_policy_folds_by_reference);
+    tcase_add_test(cloudformation, cfn_folded_symbol_concrete_unless_wildcard);
+    suite_add_tcase(s, cloudformation);
 
     TCase *odd = tcase_create("placeholders_and_odd_input");
     tcase_add_test(odd, missing_bucket_shares_placeholder);

@@ -34,8 +34,8 @@ static const char *tv_name(tv value)
                   (label), tv_name(expected), tv_name((out)->value), sb_str(&(out)->path),   \
                   sb_str(&(out)->note))
 
-/* The 16 IAM policy changes CIS AWS Foundations asks a metric filter to
- * count. */
+/* The 16 IAM policy changes that CIS AWS Foundations requires a metric
+ * filter to count. */
 static const char *const iam_policy_events[] = {
     "DeleteGroupPolicy",   "DeleteRolePolicy",    "DeleteUserPolicy",  "PutGroupPolicy",
     "PutRolePolicy",       "PutUserPolicy",       "CreatePolicy",      "DeletePolicy",
@@ -176,7 +176,7 @@ START_TEST(cis_iam_policy_changes_missing_event)
     result_free(&out);
     free(pattern);
 
-    /* Event names compare with case. */
+    /* Event names are case-sensitive. */
     pattern = iam_policy_pattern("($.eventName = ", ")", " || ", NULL);
     for (char *c = strstr(pattern, "PutRolePolicy"); *c != ')'; c++)
         *c = (char)(*c == 'R' ? 'r' : *c);
@@ -276,6 +276,17 @@ START_TEST(json_comparisons)
         {"{ $.status = 200 }", "{\"status\": 200}", 1},
         {"{ $.status != 200 }", "{\"status\": 404}", 1},
         {"{ $.status > 100 }", "{\"status\": \"500\"}", 0},
+        /* The CIS pattern for unauthorized API calls: && binds tighter. */
+        {"{ ($.errorCode = \"*UnauthorizedOperation\") || ($.errorCode = \"AccessDenied*\") && "
+         "($.sourceIPAddress!=\"delivery.logs.amazonaws.com\") && ($.eventName!=\"HeadBucket\") }",
+         "{\"errorCode\": \"AccessDenied\", \"eventName\": \"HeadBucket\"}", 0},
+        {"{ ($.errorCode = \"*UnauthorizedOperation\") || ($.errorCode = \"AccessDenied*\") && "
+         "($.sourceIPAddress!=\"delivery.logs.amazonaws.com\") && ($.eventName!=\"HeadBucket\") }",
+         "{\"errorCode\": \"AccessDenied\", \"eventName\": \"GetObject\", "
+         "\"sourceIPAddress\": \"198.51.100.7\"}", 1},
+        {"{ ($.errorCode = \"*UnauthorizedOperation\") || ($.errorCode = \"AccessDenied*\") && "
+         "($.sourceIPAddress!=\"delivery.logs.amazonaws.com\") && ($.eventName!=\"HeadBucket\") }",
+         "{\"errorCode\": \"Client.UnauthorizedOperation\"}", 1},
         /* Booleans and null. */
         {"{ $.flag IS TRUE }", "{\"flag\": true}", 1},
         {"{ $.flag IS TRUE }", "{\"flag\": \"true\"}", 0},
@@ -365,10 +376,10 @@ START_TEST(malformed_patterns)
         {"{ $. = X }", 5, "expected a field name after \".\" in the selector"},
         {"{ $ = X }", 4, "expected a selector such as $.eventName"},
         {"{ $.a[x] = X }", 7, "expected a list index such as [0] in the selector"},
-        {"{ $.a = \"open }", 9, "this quoted string has no closing quote"},
+        {"{ $.a = \"open }", 9, "missing closing quote for the string that starts here"},
         {"{ $.a = X && }", 14, "expected a selector such as $.eventName or \"(\""},
         {"{ $.a = X $.b = Y }", 11, "expected \"&&\", \"||\" or \"}\""},
-        {"ERROR \"unterminated", 7, "this quoted string has no closing quote"},
+        {"ERROR \"unterminated", 7, "missing closing quote for the string that starts here"},
         {"ERROR ? Exception", 8, "expected a term after \"?\" or \"-\""},
         {"[ip, user, status_code]", 1, "space-delimited filter patterns ([...]) are not supported"},
         {"%ERROR [0-9]+%", 1, "regular-expression filter patterns (%...%) are not supported"},

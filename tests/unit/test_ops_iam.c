@@ -1,10 +1,12 @@
 /* Unit tests for the IAM operators (iam_admin, iam_public_principal,
  * iam_wildcard_action) and the policy model under them, on real policies
  * from tests/data/iam and on hand-written edge cases. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include <soc2/soc2.h>
 #include "model/cursor.h"
 #include "model/model.h"
 #include "rules/iam_policy.h"
@@ -809,6 +811,10 @@ START_TEST(public_principal_conditions)
         {"{\"IpAddress\": {\"aws:SourceIp\": \"203.0.113.0/24\"}}", TV_FALSE},
         {"{\"IpAddress\": {\"aws:SourceIp\": [\"203.0.113.0/24\", \"2001:db8::/32\"]}}",
          TV_FALSE},
+        {"{\"ForAnyValue:IpAddress\": {\"aws:SourceIp\": \"198.51.100.7\"}}", TV_FALSE},
+        {"{\"StringEquals\": {\"s3:x-amz-server-side-encryption-aws-kms-key-id\":"
+         " \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"}}",
+         TV_FALSE},
         /* These leave the caller open. */
         {"{\"StringEqualsIfExists\": {\"aws:SourceVpce\": \"vpce-1a2b3c4d\"}}", TV_TRUE},
         {"{\"StringNotEquals\": {\"aws:SourceAccount\": \"123456789012\"}}", TV_TRUE},
@@ -1006,6 +1012,65 @@ START_TEST(action_patterns)
 }
 END_TEST
 
+/* Through the CloudFormation loader: a condition value built with Fn::Sub
+ * from pseudo parameters is a concrete symbol and pins the caller, but a
+ * symbol that holds a wildcard pins nothing, so the outcome is unknown. */
+START_TEST(public_principal_cloudformation_symbols)
+{
+    static const struct {
+        const char *condition;
+        soc2_finding_status expected;
+    } cases[] = {
+        {"{\"StringEquals\": {\"aws:SourceAccount\": {\"Ref\": \"AWS::AccountId\"}}}",
+         SOC2_FINDING_PASS},
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": {\"Fn::Sub\": "
+         "\"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/reader\"}}}",
+         SOC2_FINDING_PASS},
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": {\"Fn::Sub\": "
+         "\"arn:${AWS::Partition}:iam::*:role/reader\"}}}",
+         SOC2_FINDING_UNKNOWN},
+        {"{\"Bool\": {\"aws:SecureTransport\": \"true\"}}", SOC2_FINDING_FAIL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char template[2048];
+        snprintf(template, sizeof(template),
+                 "{\"Resources\": {\"Data\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": "
+                 "{\"BucketName\": \"data-bucket\"}}, \"Policy\": {\"Type\": "
+                 "\"AWS::S3::BucketPolicy\", \"Properties\": {\"Bucket\": {\"Ref\": \"Data\"}, "
+                 "\"PolicyDocument\": {\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": "
+                 "\"*\", \"Action\": \"s3:GetObject\", \"Resource\": "
+                 "\"arn:aws:s3:::data-bucket/*\", \"Condition\": %s}]}}}}}",
+                 cases[i].condition);
+        soc2_snapshot *s;
+        soc2_engine *e;
+        soc2_report *report;
+        ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+        ck_assert_msg(soc2_snapshot_load_buffer(s, template, strlen(template), "t.json",
+                                                SOC2_FORMAT_AUTO) == SOC2_OK,
+                      "case %zu: %s", i, soc2_error_last()->message);
+        ck_assert_int_eq(soc2_engine_new(&e), SOC2_OK);
+        ck_assert_int_eq(soc2_engine_add_builtin_rules(e), SOC2_OK);
+        const char *only[] = {"aws-s3-bucket-policy-no-public-principal"};
+        soc2_eval_options options = SOC2_EVAL_OPTIONS_INIT;
+        options.rule_ids = only;
+        options.rule_id_count = 1;
+        ck_assert_int_eq(soc2_evaluate(&report, e, s, &options), SOC2_OK);
+        soc2_finding_iterator *it;
+        const soc2_finding *f;
+        ck_assert_int_eq(soc2_finding_iterator_new(&it, report), SOC2_OK);
+        ck_assert_int_eq(soc2_finding_iterator_next(&f, it), SOC2_OK);
+        ck_assert_str_eq(soc2_finding_resource_address(f), "Data");
+        ck_assert_msg(soc2_finding_status_of(f) == cases[i].expected, "case %zu: %s (%s)", i,
+                      soc2_finding_status_name(soc2_finding_status_of(f)),
+                      soc2_finding_message(f));
+        soc2_finding_iterator_free(it);
+        soc2_report_free(report);
+        soc2_engine_free(e);
+        soc2_snapshot_free(s);
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("ops_iam");
@@ -1037,6 +1102,7 @@ Suite *make_suite(void)
     tcase_add_test(cases, wildcard_not_action);
     tcase_add_test(cases, compile_rejects_bad_services);
     tcase_add_test(cases, action_patterns);
+    tcase_add_test(cases, public_principal_cloudformation_symbols);
     suite_add_tcase(s, cases);
     return s;
 }

@@ -285,7 +285,8 @@ END_TEST
 START_TEST(all_traffic_load_balancer_group)
 {
     /* PublicLoadBalancerSG: IpProtocol -1 (a number) and no ports. */
-    json_t *template = load_json("cloudformation/aws-cloudformation-templates/ecs-ec2-private-vpc.json");
+    json_t *template =
+        load_json("cloudformation/aws-cloudformation-templates/ecs-ec2-private-vpc.json");
     soc2_resource *r = cfn_group_resource(template, "PublicLoadBalancerSG");
     static const long ports[] = {0, 22, 80, 3389, 65535};
     for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
@@ -332,43 +333,44 @@ static tv eval_plan_rule(const json_t *plan, const char *address, const char *pa
 START_TEST(ingress_ranges_regula_plans)
 {
     static const struct {
-        const char *file;
-        const char *address;
+        const char *file;  /* iam/regula/<file>_infra.json */
+        const char *group; /* aws_security_group.<group> */
         long port;
         tv open;
         tv anywhere;
     } cases[] = {
-        {"ingress_anywhere_infra.json", "aws_security_group.valid_exact_80", 80, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.valid_exact_80", 443, TV_FALSE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.valid_exact_443", 443, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.valid_exact_443", 80, TV_FALSE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.invalid_include_80", 80, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.invalid_include_80", 82, TV_FALSE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.invalid_include_443", 443, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.invalid_include_443", 80, TV_FALSE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.invalid_allow_all", 0, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_infra.json", "aws_security_group.invalid_allow_all", 65535, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_ssh_infra.json", "aws_security_group.invalid_sg_1", 22, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_ssh_infra.json", "aws_security_group.invalid_sg_2", 22, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_ssh_infra.json", "aws_security_group.invalid_sg_2", 26, TV_FALSE, TV_TRUE},
-        {"ingress_anywhere_ssh_infra.json", "aws_security_group.valid_sg_1", 22, TV_FALSE, TV_TRUE},
-        {"ingress_anywhere_ssh_infra.json", "aws_security_group.valid_sg_2", 22, TV_TRUE, TV_FALSE},
-        {"ingress_anywhere_rdp_infra.json", "aws_security_group.invalid_sg_1", 3389, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_rdp_infra.json", "aws_security_group.invalid_sg_2", 3389, TV_TRUE, TV_TRUE},
-        {"ingress_anywhere_rdp_infra.json", "aws_security_group.valid_sg_1", 3389, TV_FALSE, TV_TRUE},
-        {"ingress_anywhere_rdp_infra.json", "aws_security_group.valid_sg_2", 3389, TV_TRUE, TV_FALSE},
+        {"ingress_anywhere", "valid_exact_80", 80, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere", "valid_exact_80", 443, TV_FALSE, TV_TRUE},
+        {"ingress_anywhere", "valid_exact_443", 443, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere", "valid_exact_443", 80, TV_FALSE, TV_TRUE},
+        {"ingress_anywhere", "invalid_include_80", 80, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere", "invalid_include_80", 82, TV_FALSE, TV_TRUE},
+        {"ingress_anywhere", "invalid_include_443", 443, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere", "invalid_include_443", 80, TV_FALSE, TV_TRUE},
+        {"ingress_anywhere", "invalid_allow_all", 0, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere", "invalid_allow_all", 65535, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere_ssh", "invalid_sg_1", 22, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere_ssh", "invalid_sg_2", 22, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere_ssh", "invalid_sg_2", 26, TV_FALSE, TV_TRUE},
+        {"ingress_anywhere_ssh", "valid_sg_1", 22, TV_FALSE, TV_TRUE},
+        {"ingress_anywhere_ssh", "valid_sg_2", 22, TV_TRUE, TV_FALSE},
+        {"ingress_anywhere_rdp", "invalid_sg_1", 3389, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere_rdp", "invalid_sg_2", 3389, TV_TRUE, TV_TRUE},
+        {"ingress_anywhere_rdp", "valid_sg_1", 3389, TV_FALSE, TV_TRUE},
+        {"ingress_anywhere_rdp", "valid_sg_2", 3389, TV_TRUE, TV_FALSE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char relative[128], params[64], label[160];
-        snprintf(relative, sizeof(relative), "iam/regula/%s", cases[i].file);
+        char relative[128], address[128], params[64], label[160];
+        snprintf(relative, sizeof(relative), "iam/regula/%s_infra.json", cases[i].file);
+        snprintf(address, sizeof(address), "aws_security_group.%s", cases[i].group);
         snprintf(params, sizeof(params), "{\"port\": %ld}", cases[i].port);
-        snprintf(label, sizeof(label), "%s port %ld", cases[i].address, cases[i].port);
+        snprintf(label, sizeof(label), "%s port %ld", address, cases[i].port);
         json_t *plan = load_json(relative);
         eval_result out;
         result_init(&out);
-        eval_plan_rule(plan, cases[i].address, params, NULL, &op_port_open, &out);
+        eval_plan_rule(plan, address, params, NULL, &op_port_open, &out);
         expect_tv(&out, cases[i].open, label);
-        eval_plan_rule(plan, cases[i].address, NULL, "cidr_blocks", &op_cidr_anywhere, &out);
+        eval_plan_rule(plan, address, NULL, "cidr_blocks", &op_cidr_anywhere, &out);
         expect_tv(&out, cases[i].anywhere, label);
         result_free(&out);
         json_decref(plan);
@@ -405,7 +407,7 @@ START_TEST(port_open_protocols)
          "{\"protocol\": \"icmp\", \"from_port\": 0, \"to_port\": 0}", TV_FALSE},
         {"{\"port\": 128, \"protocols\": [\"icmpv6\"]}",
          "{\"protocol\": \"58\", \"from_port\": 128, \"to_port\": 0}", TV_TRUE},
-        /* All traffic, whatever the ports say. */
+        /* All traffic, whatever the ports are. */
         {"{\"port\": 22}", "{\"protocol\": \"-1\", \"from_port\": 0, \"to_port\": 0}", TV_TRUE},
         {"{\"port\": 22}", "{\"protocol\": -1}", TV_TRUE},
         {"{\"port\": 22}", "{\"protocol\": \"all\", \"from_port\": 80, \"to_port\": 80}", TV_TRUE},
@@ -438,7 +440,7 @@ START_TEST(port_open_ranges)
         {79, "{\"protocol\": \"tcp\", \"from_port\": 79, \"to_port\": 81}", TV_TRUE},
         {81, "{\"protocol\": \"tcp\", \"from_port\": 79, \"to_port\": 81}", TV_TRUE},
         {78, "{\"protocol\": \"tcp\", \"from_port\": 79, \"to_port\": 81}", TV_FALSE},
-        /* AWS rejects from_port above to_port: such a range holds nothing. */
+        /* AWS rejects from_port above to_port, so such a range contains no port. */
         {22, "{\"protocol\": \"tcp\", \"from_port\": 25, \"to_port\": 20}", TV_FALSE},
         /* -1 or no ports at all means every port. */
         {22, "{\"protocol\": \"tcp\", \"from_port\": -1, \"to_port\": -1}", TV_TRUE},

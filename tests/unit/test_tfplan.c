@@ -156,7 +156,7 @@ START_TEST(explicit_format_rejects_state)
 {
     soc2_snapshot *s = new_snapshot();
     const char *state = "{'format_version': '1.0', 'values': {'root_module': {}}}";
-    ck_assert_int_eq(load_quoted(s, state, SOC2_FORMAT_TERRAFORM_PLAN), SOC2_EFORMAT);
+    ck_assert_int_eq(load_quoted(s, state, SOC2_FORMAT_TERRAFORM_PLAN), SOC2_EUNRECOGNIZED);
     ck_assert_uint_eq(soc2_snapshot_resource_count(s), 0);
     soc2_snapshot_free(s);
 }

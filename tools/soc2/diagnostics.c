@@ -45,19 +45,10 @@ void print_skip_note(const char *file, const char *reason)
 }
 
 /* Tells whether a failed load means "this JSON is not a format libsoc2
- * reads", as opposed to a document of a known format that is broken.
- *
- * NOTE: libsoc2 returns SOC2_EFORMAT for both, so this matches the text of
- * the two messages its loader writes for the first case: "not a recognized
- * input format" (auto-detection found no format) and "the document is not
- * FORMAT" (the format named with --input-format does not fit). If that text
- * changes, unrelated JSON files in folders become errors instead of notes. */
+ * reads", as opposed to a document of a known format that is broken. */
 int is_unrecognized_format_error(const soc2_error *error)
 {
-    if (error->code != SOC2_EFORMAT)
-        return 0;
-    return strstr(error->message, "not a recognized") != NULL ||
-           strncmp(error->message, "the document is not ", 20) == 0;
+    return error->code == SOC2_EUNRECOGNIZED;
 }
 
 int write_to_stream(const char *data, size_t length, void *payload)
@@ -75,7 +66,7 @@ int finish_output(FILE *stream, const char *name)
         return -1;
     }
     if (ferror(stream)) {
-        /* An earlier write failed; errno no longer says why. */
+        /* An earlier write failed, and errno may no longer describe it. */
         fprintf(stderr, "%s: error: writing %s failed\n", program_name, name);
         return -1;
     }

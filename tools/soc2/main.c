@@ -1,6 +1,6 @@
 /* soc2: evaluate cloud infrastructure configuration against SOC 2 rules from
- * the command line. This file picks the command; each command parses its own
- * options. */
+ * the command line. This file dispatches on the command, and each command
+ * parses its own options. */
 #include <string.h>
 
 #include "cli.h"
@@ -16,10 +16,10 @@ static int print_version(void)
     return finish_output(stdout, "standard output") == 0 ? CLI_EXIT_OK : CLI_EXIT_BAD_INPUT;
 }
 
-/* `soc2 help [COMMAND]`. */
+/* Prints the main usage, or the usage of the command named after `help`. */
 static int print_help(int argc, char **argv)
 {
-    if (argc < 2) {
+    if (argc < 2 || is_help_option(argv[1])) {
         print_main_usage(stdout);
     } else if (strcmp(argv[1], "scan") == 0) {
         print_scan_usage(stdout);

@@ -214,7 +214,7 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
             print_scan_usage(stdout);
             return PARSE_HELP_SHOWN;
         default:
-            /* getopt_long has printed what was wrong. */
+            /* getopt_long has already printed the error. */
             failed = -1;
             break;
         }

@@ -18,8 +18,9 @@ typedef struct scan_inputs {
     int out_of_memory;
 } scan_inputs;
 
-/* Loads one file. A file found in a folder that is JSON of no supported
- * format is skipped with a note; named on the command line, it is an error. */
+/* Loads one file. JSON of no supported format is skipped with a note when
+ * the file was found in a folder, and is an error when it was named on the
+ * command line. */
 static void load_input_file(scan_inputs *inputs, const char *path, int found_in_folder)
 {
     if (soc2_snapshot_load_file(inputs->snapshot, path, inputs->format) == SOC2_OK)

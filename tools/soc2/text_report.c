@@ -148,8 +148,24 @@ static void print_resource_heading(FILE *stream, const soc2_finding *finding)
     fputc('\n', stream);
 }
 
-/* One line: status, severity, rule ID, message, and where the deciding value
- * is when the report knows. */
+/* Prints one line: status, severity, rule ID, message, and the attribute path
+ * and evidence resource when the finding has them. */
+/* Prints the SOC 2 criteria the finding's rule supports, on a line of
+ * their own below the finding; nothing when it supports none. */
+static void print_criteria(FILE *stream, const soc2_finding *finding)
+{
+    soc2_control_iterator *controls;
+    if (soc2_control_iterator_new(&controls, soc2_finding_rule(finding), "SOC2") != SOC2_OK)
+        return;
+    const char *control;
+    int count = 0;
+    while (soc2_control_iterator_next(NULL, &control, controls) == SOC2_OK)
+        fprintf(stream, "%s%s", count++ ? ", " : "           SOC 2: ", control);
+    if (count)
+        fputc('\n', stream);
+    soc2_control_iterator_free(controls);
+}
+
 static void print_finding(FILE *stream, const soc2_finding *finding)
 {
     const char *path = soc2_finding_path(finding);
@@ -168,11 +184,12 @@ static void print_finding(FILE *stream, const soc2_finding *finding)
     else if (has_evidence)
         fprintf(stream, " (via %s)", evidence);
     fputc('\n', stream);
+    print_criteria(stream, finding);
 }
 
-static const char *plural(size_t count, const char *one, const char *many)
+static const char *noun_form(size_t count, const char *singular, const char *plural)
 {
-    return count == 1 ? one : many;
+    return count == 1 ? singular : plural;
 }
 
 /* "12 findings: 3 fail, 1 unknown, 8 pass (4 rules, 2 files)". Fail and
@@ -180,7 +197,7 @@ static const char *plural(size_t count, const char *one, const char *many)
 static void print_summary(FILE *stream, const soc2_report *report, const scan_totals *totals)
 {
     size_t total = soc2_report_finding_count(report);
-    fprintf(stream, "%zu %s", total, plural(total, "finding", "findings"));
+    fprintf(stream, "%zu %s", total, noun_form(total, "finding", "findings"));
 
     if (total > 0) {
         static const soc2_finding_status order[] = {
@@ -199,8 +216,8 @@ static void print_summary(FILE *stream, const soc2_report *report, const scan_to
     }
 
     fprintf(stream, " (%zu %s, %zu %s)\n", totals->rule_count,
-            plural(totals->rule_count, "rule", "rules"), totals->file_count,
-            plural(totals->file_count, "file", "files"));
+            noun_form(totals->rule_count, "rule", "rules"), totals->file_count,
+            noun_form(totals->file_count, "file", "files"));
 }
 
 int write_text_report(FILE *stream, const soc2_report *report, const soc2_snapshot *snapshot,
