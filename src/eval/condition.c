@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "symbol.h"
 
 static void eval_list(const condition *c, const eval_ctx *ctx, const cursor *at,
                       eval_result *out, tv decisive)
@@ -182,6 +183,56 @@ static void eval_pseudo(const condition *c, const cursor *at, eval_result *out)
     sb_puts(&out->path, c->u.compare.path.text);
 }
 
+/* Compares each value a symbol can take. */
+typedef struct symbol_comparison {
+    const condition *condition;
+    const cursor *at;
+    int any_true, any_false, failed;
+} symbol_comparison;
+
+static int compare_expansion(const char *value, void *ctx)
+{
+    symbol_comparison *sc = ctx;
+    json_t *text = json_string(value);
+    if (!text) {
+        sc->failed = 1;
+        return 1;
+    }
+    cursor v;
+    cursor_detached(&v, sc->at, NULL, text);
+    if (compare_present(sc->condition, &v) == TV_TRUE)
+        sc->any_true = 1;
+    else
+        sc->any_false = 1;
+    json_decref(text);
+    return sc->any_true && sc->any_false;
+}
+
+/* Decides a comparison on a CloudFormation symbol, a value not known until
+ * the stack is created but whose shape the template fixes. A symbol is never
+ * empty. Otherwise the comparison holds when it holds for every value the
+ * symbol can take, and fails when it fails for every one; when the values
+ * cannot be listed, or some pass and some fail, it stays unknown. */
+static tv compare_symbol(const condition *c, const cursor *v)
+{
+    switch (c->u.compare.op) {
+    case CMP_EXISTS:
+    case CMP_NOT_EMPTY:
+        return TV_TRUE;
+    case CMP_ABSENT:
+    case CMP_EMPTY:
+        return TV_FALSE;
+    default:
+        break;
+    }
+    symbol_comparison sc = {c, v, 0, 0, 0};
+    if (symbol_expand(json_string_value(v->value), compare_expansion, &sc) < 0 || sc.failed)
+        return TV_UNKNOWN;
+    if (sc.any_true && sc.any_false)
+        return TV_UNKNOWN;
+    return sc.any_true ? TV_TRUE : TV_FALSE;
+}
+
 static void eval_compare(const condition *c, const cursor *at, eval_result *out)
 {
     if (c->u.compare.pseudo != PSEUDO_NONE) {
@@ -193,7 +244,7 @@ static void eval_compare(const condition *c, const cursor *at, eval_result *out)
     const cursor *v = cursor_follow(chain, at, &c->u.compare.path);
     switch (cursor_state(v)) {
     case VALUE_UNKNOWN:
-        result_set(out, TV_UNKNOWN, v);
+        result_set(out, json_is_string(v->value) ? compare_symbol(c, v) : TV_UNKNOWN, v);
         return;
     case VALUE_MISSING:
         result_set(out, compare_missing(c->u.compare.op), v);

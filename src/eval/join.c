@@ -53,15 +53,18 @@ static void render_full_path(strbuf *sb, const cursor *at, const attr_path *path
     }
 }
 
-/* Returns whether the mask below `mask` (at `path` in `r`) marks a value
- * unknown that no reference of `r` explains: such a value might name any
- * resource. */
-static int has_unresolved_unknown(const soc2_resource *r, const json_t *mask, strbuf *path)
+/* Returns whether the mask below `mask` (at `path` in `r`, beside the
+ * attribute value `value`) marks a value unknown that no reference of `r`
+ * explains: such a value might name any resource. A CloudFormation symbol
+ * (a string under the mark) names no resource but the ones its references
+ * give, so it counts as explained. */
+static int has_unresolved_unknown(const soc2_resource *r, const json_t *value,
+                                  const json_t *mask, strbuf *path)
 {
     if (!mask)
         return 0;
     if (json_is_true(mask))
-        return !resource_has_edge_at(r, sb_str(path));
+        return !json_is_string(value) && !resource_has_edge_at(r, sb_str(path));
 
     size_t mark = path->len;
     int found = 0;
@@ -70,7 +73,7 @@ static int has_unresolved_unknown(const soc2_resource *r, const json_t *mask, st
         json_t *child;
         json_object_foreach((json_t *)mask, key, child) {
             path_append_key(path, key);
-            found = has_unresolved_unknown(r, child, path);
+            found = has_unresolved_unknown(r, json_object_get(value, key), child, path);
             sb_truncate(path, mark);
             if (found)
                 break;
@@ -78,7 +81,8 @@ static int has_unresolved_unknown(const soc2_resource *r, const json_t *mask, st
     } else if (json_is_array(mask)) {
         for (size_t i = 0; i < json_array_size(mask) && !found; i++) {
             path_append_index(path, i);
-            found = has_unresolved_unknown(r, json_array_get(mask, i), path);
+            found = has_unresolved_unknown(r, json_array_get(value, i), json_array_get(mask, i),
+                                           path);
             sb_truncate(path, mark);
         }
     }
@@ -96,7 +100,7 @@ static int attribute_unresolved(const soc2_resource *r, const attr_path *path)
         return 0;
     strbuf rendered = STRBUF_INIT;
     cursor_render_path(at, &rendered);
-    int unresolved = has_unresolved_unknown(r, at->mask, &rendered);
+    int unresolved = has_unresolved_unknown(r, at->value, at->mask, &rendered);
     sb_free(&rendered);
     return unresolved;
 }
@@ -108,18 +112,23 @@ static int follow(const cond_source *s, const cursor *at, candidate_list *out)
     const soc2_resource *r = at->resource;
     int rc = 0;
 
+    /* A reference Terraform records on a whole list (`alarm_actions`) also
+     * counts for an element that is unknown: that element is the reference. */
+    cursor chain[PATH_MAX_STEPS + 1];
+    int unknown_here = cursor_state(cursor_follow(chain, at, &s->path)) == VALUE_UNKNOWN;
+
     for (size_t i = 0; i < r->edge_count && rc == 0; i++) {
         const soc2_edge *e = &r->edges[i];
-        if (e->target && path_has_prefix(e->path, sb_str(&prefix)) &&
-            type_allowed(s, e->target->type))
+        int at_or_below = path_has_prefix(e->path, sb_str(&prefix));
+        int above = unknown_here && path_has_prefix(sb_str(&prefix), e->path);
+        if (e->target && (at_or_below || above) && type_allowed(s, e->target->type))
             rc = add(out, e->target, TV_TRUE);
     }
     if (rc == 0) {
-        cursor chain[PATH_MAX_STEPS + 1];
         const cursor *value = cursor_follow(chain, at, &s->path);
         strbuf rendered = STRBUF_INIT;
         cursor_render_path(value, &rendered);
-        if (has_unresolved_unknown(r, value->mask, &rendered))
+        if (has_unresolved_unknown(r, value->value, value->mask, &rendered))
             rc = add(out, NULL, TV_UNKNOWN);
         sb_free(&rendered);
     }
@@ -207,7 +216,7 @@ static tv match_pair_of(const match_pair *pair, const cursor *at, const soc2_res
     tv result = TV_FALSE;
     if (equal)
         result = TV_TRUE;
-    else if (has_unresolved_unknown(at->resource, local->mask, &local_path) ||
+    else if (has_unresolved_unknown(at->resource, local->value, local->mask, &local_path) ||
              attribute_unresolved(c, &pair->remote))
         result = TV_UNKNOWN;
     sb_free(&local_path);

@@ -459,51 +459,72 @@ static int walk_expressions(plan_reader *pr, const json_t *expressions, size_t f
 }
 
 /* Attributes the AWS provider computes when the configuration leaves them
- * out, because separate resources own them: security group rules, bucket
- * policies and settings, role policies, queue policies. A plan marks them
- * unknown until apply; folding (fold.c) fills them from those resources.
- * Left unknown, every rule that reads them would be unknown, although
- * nothing but the folded resources can set them. */
+ * out. A plan marks them unknown until apply, although nothing in this plan
+ * but the resources folded onto them (fold.c) can set them:
+ * - Separate resources own them: security group rules, bucket policies and
+ *   settings, role policies, queue and topic policies.
+ * - The provider fills in AWS's default: a DynamoDB table without a
+ *   server_side_encryption block, or with one that names no key, uses a key
+ *   AWS owns or manages, which is what the rules need to know.
+ * Left unknown, every rule that reads them would be unknown. `nested` names
+ * an attribute of each block of the list `attribute`, or is NULL for the
+ * attribute itself. */
 static const struct {
     const char *type;
     const char *attribute;
-} split_owned[] = {
-    {"aws_security_group", "ingress"},
-    {"aws_security_group", "egress"},
-    {"aws_s3_bucket", "policy"},
-    {"aws_s3_bucket", "acl"},
-    {"aws_s3_bucket", "grant"},
-    {"aws_s3_bucket", "versioning"},
-    {"aws_s3_bucket", "logging"},
-    {"aws_s3_bucket", "server_side_encryption_configuration"},
-    {"aws_s3_bucket", "lifecycle_rule"},
-    {"aws_s3_bucket", "replication_configuration"},
-    {"aws_iam_role", "inline_policy"},
-    {"aws_iam_role", "managed_policy_arns"},
-    {"aws_sqs_queue", "policy"},
-    {"aws_sns_topic", "policy"},
+    const char *nested;
+} provider_computed[] = {
+    {"aws_security_group", "ingress", NULL},
+    {"aws_security_group", "egress", NULL},
+    {"aws_s3_bucket", "policy", NULL},
+    {"aws_s3_bucket", "acl", NULL},
+    {"aws_s3_bucket", "grant", NULL},
+    {"aws_s3_bucket", "versioning", NULL},
+    {"aws_s3_bucket", "logging", NULL},
+    {"aws_s3_bucket", "server_side_encryption_configuration", NULL},
+    {"aws_s3_bucket", "lifecycle_rule", NULL},
+    {"aws_s3_bucket", "replication_configuration", NULL},
+    {"aws_iam_role", "inline_policy", NULL},
+    {"aws_iam_role", "managed_policy_arns", NULL},
+    {"aws_sqs_queue", "policy", NULL},
+    {"aws_sns_topic", "policy", NULL},
+    {"aws_dynamodb_table", "server_side_encryption", NULL},
+    {"aws_dynamodb_table", "server_side_encryption", "kms_key_arn"},
 };
 
-/* Clears the unknown mark of split-owned attributes the configuration of
- * `r` does not set (`expressions` may be NULL: it sets nothing). An
- * attribute with a configuration expression keeps its mark: its value
- * comes from that expression. */
-static void forget_split_unknowns(soc2_resource *r, const json_t *expressions)
+/* Clears the unknown mark of `nested` in each block of the list `mask`
+ * whose configuration block (an element of `blocks`) does not set it. */
+static void forget_nested_unknowns(json_t *mask, const json_t *blocks, const char *nested)
+{
+    for (size_t i = 0; json_is_array(mask) && i < json_array_size(mask); i++) {
+        json_t *element = json_array_get(mask, i);
+        const json_t *block = json_is_array(blocks) ? json_array_get(blocks, i) : blocks;
+        if (json_is_object(element) && json_is_true(json_object_get(element, nested)) &&
+            !json_object_get(block, nested))
+            json_object_del(element, nested);
+    }
+}
+
+/* Clears the unknown mark of provider-computed attributes the configuration
+ * of `r` does not set (`expressions` may be NULL: it sets nothing). An
+ * attribute with a configuration expression keeps its mark: its value comes
+ * from that expression. */
+static void forget_provider_unknowns(soc2_resource *r, const json_t *expressions)
 {
     if (!json_is_object(r->unknown))
         return;
-    for (size_t i = 0; i < sizeof(split_owned) / sizeof(split_owned[0]); i++) {
-        const char *attribute = split_owned[i].attribute;
-        if (strcmp(split_owned[i].type, r->type) != 0 ||
-            json_object_get(expressions, attribute) ||
-            !json_is_true(json_object_get(r->unknown, attribute)))
+    for (size_t i = 0; i < sizeof(provider_computed) / sizeof(provider_computed[0]); i++) {
+        const char *attribute = provider_computed[i].attribute;
+        if (strcmp(provider_computed[i].type, r->type) != 0)
             continue;
-        json_object_del(r->unknown, attribute);
+        json_t *mask = json_object_get(r->unknown, attribute);
+        const json_t *configured = json_object_get(expressions, attribute);
+        if (provider_computed[i].nested)
+            forget_nested_unknowns(mask, configured, provider_computed[i].nested);
+        else if (json_is_true(mask) && !configured)
+            json_object_del(r->unknown, attribute);
     }
-    if (json_object_size(r->unknown) == 0) {
-        json_decref(r->unknown);
-        r->unknown = NULL;
-    }
+    r->unknown = mask_prune(r->unknown);
 }
 
 static int read_config_resource(plan_reader *pr, const json_t *item, const char *module_path)
@@ -526,7 +547,7 @@ static int read_config_resource(plan_reader *pr, const json_t *item, const char 
     /* Data source blocks are still checked, but have no instance to get edges. */
     size_t first = managed ? tfrefs_first_of_config(&pr->refs, module_path, address) : 0;
     for (size_t i = first; i; i = pr->refs.instances[i - 1].next_same_config)
-        forget_split_unknowns(pr->refs.instances[i - 1].resource, expressions);
+        forget_provider_unknowns(pr->refs.instances[i - 1].resource, expressions);
     if (!expressions)
         return SOC2_OK;
     strbuf path = STRBUF_INIT;

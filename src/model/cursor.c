@@ -124,7 +124,8 @@ int cursor_is_concrete(const cursor *c)
     int found = 0;
     for (size_t i = 0; i < c->resource->edge_count && !found; i++) {
         const soc2_edge *e = &c->resource->edges[i];
-        found = e->target && strcmp(e->path, sb_str(&path)) == 0;
+        /* A reference on the value itself or on the list it is part of. */
+        found = e->target && path_has_prefix(sb_str(&path), e->path);
     }
     sb_free(&path);
     return found;

@@ -112,8 +112,10 @@ int resource_add_origin(soc2_resource *resource, const char *path, soc2_resource
 /* Returns the origin covering `path`, the longest match, or NULL. */
 const soc2_origin *resource_origin_for(const soc2_resource *resource, const char *path);
 
-/* Returns whether the resource has an edge at `path` or below it to a
- * resource found in the snapshot. */
+/* Returns whether the resource has an edge to a resource of the snapshot
+ * at `path`, below it, or above it: Terraform records a reference on a
+ * whole argument (`alarm_actions`) while the plan marks each element
+ * (`alarm_actions[0]`) unknown. */
 int resource_has_edge_at(const soc2_resource *resource, const char *path);
 
 /* Interns a string in the snapshot; returns NULL when memory runs out. */

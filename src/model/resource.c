@@ -124,8 +124,10 @@ const soc2_origin *resource_origin_for(const soc2_resource *r, const char *path)
 
 int resource_has_edge_at(const soc2_resource *r, const char *path)
 {
-    for (size_t i = 0; i < r->edge_count; i++)
-        if (r->edges[i].target && path_has_prefix(r->edges[i].path, path))
+    for (size_t i = 0; i < r->edge_count; i++) {
+        const soc2_edge *e = &r->edges[i];
+        if (e->target && (path_has_prefix(e->path, path) || path_has_prefix(path, e->path)))
             return 1;
+    }
     return 0;
 }

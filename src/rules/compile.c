@@ -578,14 +578,9 @@ static int compile_source(compiler *c, cond_source *s, const json_t *node, strbu
             return -1;
         s->kind = SOURCE_FOLLOW;
         mark = enter(pointer, "follow");
+        /* An empty path follows the current value: a list element. */
         rc = parse_path(c, &s->path, follow, pointer, "\"follow\"");
         sb_truncate(pointer, mark);
-        if (rc == 0 && s->path.count == 0) {
-            mark = enter(pointer, "follow");
-            fail(c, pointer, "\"follow\" needs the attribute that holds the reference");
-            sb_truncate(pointer, mark);
-            rc = -1;
-        }
         return rc < 0 ? -1 : compile_types(c, s, node, pointer);
     }
     if (referrers) {

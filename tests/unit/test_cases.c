@@ -1,9 +1,10 @@
 /* Data-driven rule cases. Every folder tests/data/cases/<rule-id>/<case>/
- * holds input documents (*.json, loaded in sorted order with format
+ * contains input documents (*.json, loaded in sorted order with format
  * detection) and an expected.json naming the findings the built-in rules
  * must produce, or the load error the inputs must raise.
  * tests/data/cases/README.md describes the format. Each case runs as its own
- * Check test, named after its folder. */
+ * Check test, named after its folder. Setting SOC2_CASE runs only the cases
+ * whose "<rule-id>/<case>" contains its value. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -38,15 +39,19 @@ static const struct {
     {"SOC2_ERULE", SOC2_ERULE},       {"SOC2_ENOTFOUND", SOC2_ENOTFOUND},
     {"SOC2_EEXISTS", SOC2_EEXISTS},   {"SOC2_ELIMIT", SOC2_ELIMIT},
     {"SOC2_EUSER", SOC2_EUSER},       {"SOC2_EUNKNOWN", SOC2_EUNKNOWN},
-    {"SOC2_ETYPE", SOC2_ETYPE},
+    {"SOC2_ETYPE", SOC2_ETYPE},       {"SOC2_EUNRECOGNIZED", SOC2_EUNRECOGNIZED},
 };
 
+/* Returns the enumerator name of a status code. A code this table lacks is
+ * written as its number into a static buffer. */
 static const char *status_code_name(int code)
 {
+    static char number[32];
     for (size_t i = 0; i < sizeof(status_codes) / sizeof(status_codes[0]); i++)
         if (status_codes[i].code == code)
             return status_codes[i].name;
-    return "(not a soc2_status)";
+    snprintf(number, sizeof(number), "status %d", code);
+    return number;
 }
 
 static int status_code_from_name(const char *name, int *code)
@@ -71,8 +76,8 @@ static int finding_status_from_name(const char *name, soc2_finding_status *statu
 
 /* Listing folders. */
 
-/* Writes "<folder>/<name>" to `out` (PATH_SIZE bytes); a longer path aborts
- * the run, as a case never needs one. */
+/* Writes "<folder>/<name>" to `out`, which has PATH_SIZE bytes. A longer
+ * path aborts the run, because no case needs one. */
 static void join_path(char *out, const char *folder, const char *name)
 {
     int length = snprintf(out, PATH_SIZE, "%s/%s", folder, name);
@@ -314,6 +319,15 @@ static void compare_finding(mismatch_log *log, const char *case_name, const json
     const char *path = string_member(expected, "path");
     const json_t *evidence = json_object_get(expected, "evidence_resource");
     const char *fragment = string_member(expected, "message_contains");
+    if ((json_object_get(expected, "path") && !path) ||
+        (evidence && !json_is_string(evidence) && !json_is_null(evidence)) ||
+        (json_object_get(expected, "message_contains") && !fragment)) {
+        mismatch(log, case_name, "expected.json: in the finding on %s, \"path\" and "
+                                 "\"message_contains\" must be strings and "
+                                 "\"evidence_resource\" a string or null",
+                 resource);
+        return;
+    }
     int status_ok = found->status == status;
     int path_ok = !path || strcmp(path, found->path) == 0;
     int evidence_ok = !evidence ||
@@ -325,15 +339,21 @@ static void compare_finding(mismatch_log *log, const char *case_name, const json
     if (status_ok && path_ok && evidence_ok && message_ok)
         return;
 
-    char wanted[1024];
-    snprintf(wanted, sizeof(wanted), "%s%s%s%s%s%s%s%s%s", status_name,
-             path ? " at path \"" : "", path ? path : "", path ? "\"" : "",
-             evidence ? " with evidence " : "",
-             evidence ? (json_is_null(evidence) ? "(none)" : json_string_value(evidence)) : "",
-             fragment ? " with a message containing \"" : "", fragment ? fragment : "",
-             fragment ? "\"" : "");
+    char expectation[1024];
+    size_t used = (size_t)snprintf(expectation, sizeof(expectation), "%s", status_name);
+    if (path && used < sizeof(expectation))
+        used += (size_t)snprintf(expectation + used, sizeof(expectation) - used,
+                                 " at path \"%s\"", path);
+    if (evidence && used < sizeof(expectation)) {
+        const char *name = json_is_null(evidence) ? "(none)" : json_string_value(evidence);
+        used += (size_t)snprintf(expectation + used, sizeof(expectation) - used,
+                                 " with evidence %s", or_none(name));
+    }
+    if (fragment && used < sizeof(expectation))
+        snprintf(expectation + used, sizeof(expectation) - used,
+                 " with a message containing \"%s\"", fragment);
     mismatch(log, case_name, "%s (%s): expected %s, got %s at path \"%s\" with evidence %s: %s",
-             resource, rule, wanted, soc2_finding_status_name(found->status), found->path,
+             resource, rule, expectation, soc2_finding_status_name(found->status), found->path,
              or_none(found->evidence), found->message);
 }
 
@@ -395,8 +415,12 @@ static void compare_findings(mismatch_log *log, const char *case_name, const jso
     const json_t *findings = json_object_get(expected, "findings");
     size_t i;
     json_t *item;
-    json_array_foreach(findings, i, item)
-        compare_finding(log, case_name, item, rules, actual, actual_count);
+    json_array_foreach(findings, i, item) {
+        if (json_is_object(item))
+            compare_finding(log, case_name, item, rules, actual, actual_count);
+        else
+            mismatch(log, case_name, "expected.json: findings[%zu] must be an object", i);
+    }
 
     if (json_is_true(json_object_get(expected, "exhaustive")))
         for (i = 0; i < actual_count; i++)
@@ -434,8 +458,9 @@ static json_t *case_rules(mismatch_log *log, const char *case_name, const json_t
     return json_incref((json_t *)listed);
 }
 
-/* Loads every input of the case. Returns the status of the first load that
- * failed (SOC2_OK when none did); its file name goes to `failed_file`. */
+/* Loads every input of the case and returns the status of the first load
+ * that failed, or SOC2_OK. The failed input's file name goes to
+ * `failed_file`. */
 static int load_inputs(mismatch_log *log, const char *case_name, const char *folder,
                        soc2_snapshot *snapshot, char *failed_file, size_t failed_size)
 {
@@ -485,8 +510,12 @@ static void run_case(int index)
         mismatch(&log, case_name, "expected.json: \"about\" must say what the case exercises");
     const json_t *error = json_object_get(expected, "error");
     const json_t *findings = json_object_get(expected, "findings");
-    if (!error && !json_is_array(findings))
-        mismatch(&log, case_name, "expected.json: give \"findings\" (a list) or \"error\"");
+    const json_t *exhaustive = json_object_get(expected, "exhaustive");
+    if (error ? !json_is_object(error) || findings : !json_is_array(findings))
+        mismatch(&log, case_name, "expected.json: give either \"findings\" (a list) or "
+                                  "\"error\" (an object)");
+    if (exhaustive && !json_is_boolean(exhaustive))
+        mismatch(&log, case_name, "expected.json: \"exhaustive\" must be true or false");
 
     soc2_snapshot *snapshot;
     ck_assert_int_eq(soc2_snapshot_new(&snapshot), SOC2_OK);
@@ -523,7 +552,9 @@ static void run_case(int index)
 START_TEST(case_folder_has_cases)
 {
     ck_assert_msg(listing_error[0] == '\0', "%s", listing_error);
-    ck_assert_msg(case_count > 0, "no case found under %s", data_path("cases"));
+    ck_assert_msg(case_count > 0, "no case found under %s%s%s", data_path("cases"),
+                  getenv("SOC2_CASE") ? " matching SOC2_CASE=" : "",
+                  getenv("SOC2_CASE") ? getenv("SOC2_CASE") : "");
 }
 END_TEST
 
@@ -552,7 +583,12 @@ static void collect_cases(void)
             record_listing_error(rule_folder);
             break;
         }
+        const char *only = getenv("SOC2_CASE");
         for (long c = 0; c < count; c++) {
+            char name[PATH_SIZE];
+            join_path(name, rules[r], cases[c]);
+            if (only && !strstr(name, only))
+                continue;
             if (case_count == cap) {
                 cap = cap ? cap * 2 : 64;
                 char **grown = realloc(case_names, cap * sizeof(*case_names));
@@ -560,12 +596,8 @@ static void collect_cases(void)
                     abort();
                 case_names = grown;
             }
-            size_t length = strlen(rules[r]) + strlen(cases[c]) + 2;
-            char *name = malloc(length);
-            if (!name)
+            if (!(case_names[case_count++] = strdup(name)))
                 abort();
-            snprintf(name, length, "%s/%s", rules[r], cases[c]);
-            case_names[case_count++] = name;
         }
         free_names(cases, count);
     }
