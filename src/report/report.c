@@ -214,7 +214,8 @@ int report_posture(const soc2_report *r, const char *framework, struct soc2_post
         }
     }
 
-    qsort(items, n, sizeof(*items), compare_posture);
+    if (n > 1)
+        qsort(items, n, sizeof(*items), compare_posture);
     *out = items;
     *count = n;
     return 0;

@@ -71,7 +71,8 @@ int engine_add_rules(soc2_engine *e, soc2_rule **rules, size_t count, const char
 
     for (size_t i = 0; i < count; i++) {
         soc2_rule *r = rules[i];
-        qsort(r->controls, r->control_count, sizeof(*r->controls), compare_controls);
+        if (r->control_count > 1)
+            qsort(r->controls, r->control_count, sizeof(*r->controls), compare_controls);
         r->index = e->count;
         strmap_put(&e->by_id, r->id, r); /* the key exists, so this cannot fail */
         e->rules[e->count++] = r;

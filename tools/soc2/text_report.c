@@ -85,7 +85,8 @@ static resource_order *index_resources(const soc2_snapshot *snapshot, size_t *ou
     }
     soc2_resource_iterator_free(iterator);
 
-    qsort(orders, count, sizeof(*orders), compare_by_resource);
+    if (count > 1)
+        qsort(orders, count, sizeof(*orders), compare_by_resource);
     *out_count = count;
     return orders;
 }
@@ -133,7 +134,8 @@ static report_entry *sort_findings(const soc2_report *report, const soc2_snapsho
     soc2_finding_iterator_free(iterator);
     free(orders);
 
-    qsort(entries, count, sizeof(*entries), compare_entries);
+    if (count > 1)
+        qsort(entries, count, sizeof(*entries), compare_entries);
     *out_count = count;
     return entries;
 }
