@@ -5,10 +5,23 @@
 #include "result.h"
 #include "../model/cursor.h"
 #include "../rules/condition.h"
+#include "../util/strmap.h"
+
+/* Lookups the evaluation of one report computes once and reuses. It belongs
+ * to one evaluation, so it needs no lock. */
+typedef struct eval_cache {
+    /* "type\npath" -> ptrvec of the resources of that type whose attribute
+     * at path is unknown with no reference to explain it */
+    strmap unresolved;
+} eval_cache;
 
 typedef struct eval_ctx {
     const soc2_snapshot *snapshot;
+    eval_cache *cache;
 } eval_ctx;
+
+void eval_cache_init(eval_cache *cache);
+void eval_cache_free(eval_cache *cache);
 
 /* Evaluates `c` at `at` (NULL at the top of an account-scope rule). */
 void condition_eval(const condition *c, const eval_ctx *ctx, const cursor *at,

@@ -235,13 +235,17 @@ int soc2_evaluate(soc2_report **out, const soc2_engine *engine, soc2_snapshot *s
         return rc;
     }
 
-    eval_ctx ctx = {snapshot};
+    eval_cache cache;
+    eval_cache_init(&cache);
+    eval_ctx ctx = {snapshot, &cache};
     for (size_t i = 0; i < report->evaluated_count; i++) {
         if (evaluate_rule(report, report->evaluated[i], &ctx) < 0) {
+            eval_cache_free(&cache);
             soc2_report_free(report);
             return error_nomem();
         }
     }
+    eval_cache_free(&cache);
     *out = report;
     return SOC2_OK;
 }

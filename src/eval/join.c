@@ -105,6 +105,59 @@ static int attribute_unresolved(const soc2_resource *r, const attr_path *path)
     return unresolved;
 }
 
+void eval_cache_init(eval_cache *cache)
+{
+    strmap_init(&cache->unresolved);
+}
+
+static void free_vector(const char *key, void *value, void *ctx)
+{
+    (void)key;
+    (void)ctx;
+    ptrvec_free(value);
+    free(value);
+}
+
+void eval_cache_free(eval_cache *cache)
+{
+    strmap_foreach(&cache->unresolved, free_vector, NULL);
+    strmap_free(&cache->unresolved);
+}
+
+/* Returns the resources of `type` whose attribute at `path` is unknown with
+ * no reference to explain it, computed once per evaluation: a join runs
+ * once per resource, and scanning every candidate each time would make the
+ * evaluation quadratic. Returns NULL when memory runs out. */
+static const ptrvec *unresolved_of_type(const eval_ctx *ctx, const char *type,
+                                        const attr_path *path)
+{
+    strbuf key = STRBUF_INIT;
+    sb_printf(&key, "%s\n%s", type, path->text);
+    if (key.failed)
+        return NULL;
+    strmap_entry *e = strmap_upsert(&ctx->cache->unresolved, key.data, key.len);
+    sb_free(&key);
+    if (!e)
+        return NULL;
+    if (e->value)
+        return e->value;
+
+    ptrvec *found = calloc(1, sizeof(*found));
+    if (!found)
+        return NULL;
+    const ptrvec *of_type = snapshot_resources_of_type(ctx->snapshot, type);
+    for (size_t i = 0; of_type && i < of_type->count; i++) {
+        if (attribute_unresolved(of_type->items[i], path) &&
+            ptrvec_push(found, of_type->items[i]) < 0) {
+            ptrvec_free(found);
+            free(found);
+            return NULL;
+        }
+    }
+    e->value = found;
+    return found;
+}
+
 static int follow(const cond_source *s, const cursor *at, candidate_list *out)
 {
     strbuf prefix = STRBUF_INIT;
@@ -153,12 +206,14 @@ static int referrers(const cond_source *s, const eval_ctx *ctx, const cursor *at
     /* A resource of a listed type whose attribute is unknown, with no
      * reference to explain it, might refer to this one. */
     for (size_t t = 0; t < s->type_count && rc == 0 && s->path.count; t++) {
-        const ptrvec *of_type = snapshot_resources_of_type(ctx->snapshot, s->types[t]);
-        for (size_t i = 0; of_type && i < of_type->count && rc == 0; i++) {
-            const soc2_resource *c = of_type->items[i];
-            if (c != r && type_allowed(s, c->type) && attribute_unresolved(c, &s->path))
-                rc = add(out, c, TV_UNKNOWN);
-        }
+        if (!type_allowed(s, s->types[t]))
+            continue;
+        const ptrvec *unresolved = unresolved_of_type(ctx, s->types[t], &s->path);
+        if (!unresolved)
+            return -1;
+        for (size_t i = 0; i < unresolved->count && rc == 0; i++)
+            if (unresolved->items[i] != r)
+                rc = add(out, unresolved->items[i], TV_UNKNOWN);
     }
     return rc;
 }
