@@ -175,7 +175,7 @@ static int follow(const cond_source *s, const cursor *at, candidate_list *out)
         int at_or_below = path_has_prefix(e->path, sb_str(&prefix));
         int above = unknown_here && path_has_prefix(sb_str(&prefix), e->path);
         if (e->target && (at_or_below || above) && type_allowed(s, e->target->type))
-            rc = add(out, e->target, TV_TRUE);
+            rc = add(out, e->target, e->flags & EDGE_AMBIGUOUS ? TV_UNKNOWN : TV_TRUE);
     }
     if (rc == 0) {
         const cursor *value = cursor_follow(chain, at, &s->path);
@@ -200,7 +200,7 @@ static int referrers(const cond_source *s, const eval_ctx *ctx, const cursor *at
             continue;
         if (s->path.count && !path_has_prefix(in->path, s->path.text))
             continue;
-        rc = add(out, in->source, TV_TRUE);
+        rc = add(out, in->source, in->flags & EDGE_AMBIGUOUS ? TV_UNKNOWN : TV_TRUE);
     }
 
     /* A resource of a listed type whose attribute is unknown, with no
@@ -234,12 +234,20 @@ static void collect_strings(const cursor *at, const char ***values, size_t *coun
     }
 }
 
-static int refers_to(const soc2_resource *from, const char *path, const soc2_resource *to)
+/* Returns TV_TRUE when `from` refers to `to` at `path` or below, TV_UNKNOWN
+ * when only an ambiguous reference does, and TV_FALSE otherwise. */
+static tv refers_to(const soc2_resource *from, const char *path, const soc2_resource *to)
 {
-    for (size_t i = 0; i < from->edge_count; i++)
-        if (from->edges[i].target == to && path_has_prefix(from->edges[i].path, path))
-            return 1;
-    return 0;
+    tv found = TV_FALSE;
+    for (size_t i = 0; i < from->edge_count; i++) {
+        const soc2_edge *e = &from->edges[i];
+        if (e->target != to || !path_has_prefix(e->path, path))
+            continue;
+        if (!(e->flags & EDGE_AMBIGUOUS))
+            return TV_TRUE;
+        found = TV_UNKNOWN;
+    }
+    return found;
 }
 
 /* Decides whether candidate `c` matches `at` on one pair: equal string
@@ -255,8 +263,13 @@ static tv match_pair_of(const match_pair *pair, const cursor *at, const soc2_res
     cursor_root(&their_chain[0], c);
     const cursor *remote = cursor_follow(their_chain, &their_chain[0], &pair->remote);
 
-    int equal = refers_to(c, pair->remote.text, at->resource) ||
-                refers_to(at->resource, sb_str(&local_path), c);
+    tv by_reference = refers_to(c, pair->remote.text, at->resource);
+    if (by_reference != TV_TRUE) {
+        tv back = refers_to(at->resource, sb_str(&local_path), c);
+        if (back == TV_TRUE || by_reference == TV_FALSE)
+            by_reference = back;
+    }
+    int equal = by_reference == TV_TRUE;
 
     const char **mine = NULL, **theirs = NULL;
     size_t mine_count = 0, mine_cap = 0, theirs_count = 0, theirs_cap = 0;
@@ -271,7 +284,8 @@ static tv match_pair_of(const match_pair *pair, const cursor *at, const soc2_res
     tv result = TV_FALSE;
     if (equal)
         result = TV_TRUE;
-    else if (has_unresolved_unknown(at->resource, local->value, local->mask, &local_path) ||
+    else if (by_reference == TV_UNKNOWN ||
+             has_unresolved_unknown(at->resource, local->value, local->mask, &local_path) ||
              attribute_unresolved(c, &pair->remote))
         result = TV_UNKNOWN;
     sb_free(&local_path);

@@ -411,8 +411,8 @@ static int copy_edges(soc2_resource *parent, const char *to, const soc2_resource
         sb_reset(path);
         sb_puts(path, to);
         sb_puts(path, e->path + from_length);
-        if (path->failed || resource_add_edge(parent, sb_str(path), e->target_address,
-                                              e->target) < 0)
+        if (path->failed || resource_add_edge_flags(parent, sb_str(path), e->target_address,
+                                                    e->target, e->flags) < 0)
             return -1;
     }
     return 0;

@@ -64,8 +64,14 @@ soc2_resource *loader_add_resource(soc2_loader *l, const char *address, const ch
 int loader_add_reference(soc2_loader *l, soc2_resource *r, const char *path,
                          const char *target_address)
 {
+    return loader_add_reference_flags(l, r, path, target_address, 0);
+}
+
+int loader_add_reference_flags(soc2_loader *l, soc2_resource *r, const char *path,
+                               const char *target_address, unsigned flags)
+{
     (void)l;
-    if (resource_add_edge(r, path, target_address, NULL) < 0)
+    if (resource_add_edge_flags(r, path, target_address, NULL, flags) < 0)
         return error_nomem();
     return SOC2_OK;
 }

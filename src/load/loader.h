@@ -39,6 +39,10 @@ soc2_resource *loader_add_resource(soc2_loader *loader, const char *address, con
  * unresolved. Returns SOC2_OK or SOC2_ENOMEM. */
 int loader_add_reference(soc2_loader *loader, soc2_resource *resource, const char *path,
                          const char *target_address);
+/* Records a reference with EDGE_* flags (see model.h), such as
+ * EDGE_AMBIGUOUS for one of several possible targets. */
+int loader_add_reference_flags(soc2_loader *loader, soc2_resource *resource, const char *path,
+                               const char *target_address, unsigned flags);
 
 /* Returns the resource of this document with `address`, or NULL. */
 soc2_resource *loader_find(const soc2_loader *loader, const char *address);

@@ -19,12 +19,22 @@ typedef struct soc2_edge {
     char *target_address;          /* target address as written, resolved to
                                       the document's namespace */
     struct soc2_resource *target;  /* NULL when no resource has that address */
+    unsigned flags;                /* EDGE_* */
 } soc2_edge;
+
+/* Edge flags. */
+enum {
+    /* The value refers to one of several resources and the input does not
+     * say which: a Terraform reference to a resource with count or for_each
+     * that names no instance. Joins over such an edge are unknown. */
+    EDGE_AMBIGUOUS = 1u << 0
+};
 
 /* A reference seen from its target. */
 typedef struct soc2_in_edge {
     struct soc2_resource *source;
     const char *path; /* borrowed from the source's edge */
+    unsigned flags;   /* the source edge's EDGE_* */
 } soc2_in_edge;
 
 /* Where a folded value came from: everything at or below `path` in the
@@ -102,9 +112,12 @@ soc2_resource *resource_new(soc2_snapshot *snapshot, const char *address, const 
 void resource_free(soc2_resource *resource);
 
 /* Records a reference at `path` to the resource with `target_address`.
- * A reference with the same path and target is recorded once. */
+ * A reference with the same path and target is recorded once; recorded
+ * again without EDGE_AMBIGUOUS, it stops being ambiguous. */
 int resource_add_edge(soc2_resource *resource, const char *path, const char *target_address,
                       soc2_resource *target);
+int resource_add_edge_flags(soc2_resource *resource, const char *path,
+                            const char *target_address, soc2_resource *target, unsigned flags);
 
 /* Records that the values at and below `path` came from `source`. */
 int resource_add_origin(soc2_resource *resource, const char *path, soc2_resource *source);

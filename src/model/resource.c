@@ -78,16 +78,23 @@ void resource_free(soc2_resource *r)
 int resource_add_edge(soc2_resource *r, const char *path, const char *target_address,
                       soc2_resource *target)
 {
+    return resource_add_edge_flags(r, path, target_address, target, 0);
+}
+
+int resource_add_edge_flags(soc2_resource *r, const char *path, const char *target_address,
+                            soc2_resource *target, unsigned flags)
+{
     for (size_t i = 0; i < r->edge_count; i++) {
         soc2_edge *e = &r->edges[i];
         if (strcmp(e->path, path) == 0 && strcmp(e->target_address, target_address) == 0) {
             if (!e->target)
                 e->target = target;
+            e->flags &= flags;
             return 0;
         }
     }
 
-    soc2_edge edge = {strdup(path), strdup(target_address), target};
+    soc2_edge edge = {strdup(path), strdup(target_address), target, flags};
     if (!edge.path || !edge.target_address ||
         ARRAY_PUSH(r->edges, r->edge_count, r->edge_cap, edge) < 0) {
         free(edge.path);

@@ -255,7 +255,7 @@ static int add_in_edges(soc2_resource *r)
         soc2_resource *t = r->edges[i].target;
         if (!t)
             continue;
-        soc2_in_edge in = {r, r->edges[i].path};
+        soc2_in_edge in = {r, r->edges[i].path, r->edges[i].flags};
         if (ARRAY_PUSH(t->in_edges, t->in_count, t->in_cap, in) < 0)
             return -1;
     }
