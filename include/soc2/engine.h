@@ -139,8 +139,8 @@ typedef struct soc2_rule_spec {
  *        functions of soc2/resource.h.
  * @param payload the pointer given to soc2_engine_add_callback_rule().
  *
- * Thread-safety: when evaluation uses several threads, the callback may run
- * on several threads at once, on different resources.
+ * Thread-safety: when several threads evaluate with the same engine at
+ * once, the callback runs on each of them, on different resources.
  */
 typedef int (*soc2_rule_callback)(soc2_outcome *outcome, const soc2_resource *resource,
                                   void *payload);

@@ -183,6 +183,21 @@ static void eval_pseudo(const condition *c, const cursor *at, eval_result *out)
     sb_puts(&out->path, c->u.compare.path.text);
 }
 
+/* Makes `out` an error when the path to `v` went through a value of the
+ * wrong kind (an `ingress` that is a string): the input is malformed, and
+ * reading the attribute as absent would pass it silently. */
+static int report_type_error(const cursor *v, eval_result *out)
+{
+    strbuf note = STRBUF_INIT;
+    const cursor *wrong = cursor_type_error(v, &note);
+    if (wrong) {
+        result_set(out, TV_ERROR, wrong);
+        result_note(out, "%s", sb_str(&note));
+    }
+    sb_free(&note);
+    return wrong != NULL;
+}
+
 /* Compares each value a symbol can take. */
 typedef struct symbol_comparison {
     const condition *condition;
@@ -242,6 +257,8 @@ static void eval_compare(const condition *c, const cursor *at, eval_result *out)
 
     cursor chain[PATH_MAX_STEPS + 1];
     const cursor *v = cursor_follow(chain, at, &c->u.compare.path);
+    if (report_type_error(v, out))
+        return;
     switch (cursor_state(v)) {
     case VALUE_UNKNOWN:
         result_set(out, json_is_string(v->value) ? compare_symbol(c, v) : TV_UNKNOWN, v);
@@ -272,6 +289,8 @@ static void eval_domain(const condition *c, const cursor *at, eval_result *out)
 {
     cursor chain[PATH_MAX_STEPS + 1];
     const cursor *v = cursor_follow(chain, at, &c->u.domain.path);
+    if (report_type_error(v, out))
+        return;
     result_set(out, TV_FALSE, v);
     c->u.domain.op->eval(c->u.domain.state, v, out);
 }
@@ -339,11 +358,36 @@ static void eval_element(const condition *c, const eval_ctx *ctx, const cursor *
     }
 }
 
-static void eval_candidate(const condition *c, const eval_ctx *ctx, const candidate *cand,
-                           eval_result *out)
+/* Points an unknown membership at the reference that is not known: the
+ * candidate's attribute that might refer to this resource (`referrers`,
+ * `match`), or this resource's attribute that might refer to the candidate
+ * (`follow`). */
+static void blame_membership(const condition *c, const cursor *at, const candidate *cand,
+                             eval_result *out)
+{
+    const cond_source *s = &c->u.quant.source;
+    cursor chain[PATH_MAX_STEPS + 1];
+    if (s->kind == SOURCE_FOLLOW && at) {
+        result_set(out, TV_UNKNOWN, cursor_follow(chain, at, &s->path));
+        result_note(out, "which resource %s refers to is not known until apply",
+                    s->path.count ? s->path.text : "the value");
+        return;
+    }
+    const attr_path *remote = s->kind == SOURCE_MATCH ? &s->pairs[0].remote : &s->path;
+    cursor root;
+    cursor_root(&root, cand->resource);
+    result_set(out, TV_UNKNOWN, cursor_follow(chain, &root, remote));
+    result_note(out, "whether %s refers to %s is not known until apply", cand->resource->address,
+                at ? at->resource->address : "it");
+}
+
+static void eval_candidate(const condition *c, const eval_ctx *ctx, const cursor *at,
+                           const candidate *cand, eval_result *out)
 {
     if (!cand->resource) {
-        result_set(out, TV_UNKNOWN, NULL);
+        cursor chain[PATH_MAX_STEPS + 1];
+        result_set(out, TV_UNKNOWN,
+                   at ? cursor_follow(chain, at, &c->u.quant.source.path) : NULL);
         result_note(out, "a reference is not known until apply");
         return;
     }
@@ -352,7 +396,7 @@ static void eval_candidate(const condition *c, const eval_ctx *ctx, const candid
     eval_element(c, ctx, &root, out);
     /* Membership and the condition both have to hold. */
     if (cand->membership == TV_UNKNOWN && out->value == TV_TRUE)
-        out->value = TV_UNKNOWN;
+        blame_membership(c, at, cand, out);
 }
 
 static int count_holds(cmp_op op, json_int_t count, json_int_t n)
@@ -436,14 +480,21 @@ static void eval_list_source(const condition *c, const eval_ctx *ctx, const curs
 {
     cursor chain[PATH_MAX_STEPS + 1];
     const cursor *list = cursor_follow(chain, at, &c->u.quant.source.path);
-    tally t;
-    tally_init(&t);
-
+    if (report_type_error(list, out))
+        return;
     if (cursor_state(list) == VALUE_UNKNOWN) {
         result_set(out, TV_UNKNOWN, list);
-        tally_free(&t);
         return;
     }
+    if (list->value && !json_is_array(list->value) && !json_is_object(list->value)) {
+        /* A scalar where a list of blocks belongs is malformed input. */
+        result_set(out, TV_ERROR, list);
+        result_note(out, "%s is not a list", c->u.quant.source.path.text);
+        return;
+    }
+
+    tally t;
+    tally_init(&t);
 
     if (json_is_array(list->value)) {
         for (size_t i = 0; i < json_array_size(list->value); i++) {
@@ -484,7 +535,7 @@ static void eval_join(const condition *c, const eval_ctx *ctx, const cursor *at,
     for (size_t i = 0; i < candidates.count; i++) {
         eval_result r;
         result_init(&r);
-        eval_candidate(c, ctx, &candidates.items[i], &r);
+        eval_candidate(c, ctx, at, &candidates.items[i], &r);
         tally_add(&t, &r);
         result_free(&r);
     }

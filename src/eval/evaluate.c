@@ -49,32 +49,44 @@ static soc2_finding_status status_of(tv value)
     return SOC2_FINDING_ERROR;
 }
 
-/* Writes the finding's message: the rule's sentence for the status, then
- * what the deciding operator noted. */
+/* Writes the finding's message: the rule's sentence for the status, with
+ * what the deciding operator noted in brackets. A rule without a failure
+ * message fails with "Fails: <title>", since titles state the compliant
+ * case ("Trails validate their log files"). */
 static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
                              const char *path, const soc2_resource *evidence, const char *note)
 {
     strbuf m = STRBUF_INIT;
     switch (status) {
     case SOC2_FINDING_PASS:
-        sb_printf(&m, "Passes: %s.", rule->title);
+        sb_printf(&m, "Passes: %s", rule->title);
         break;
     case SOC2_FINDING_FAIL:
-        sb_puts(&m, rule->message ? rule->message : rule->title);
-        sb_putc(&m, '.');
+        if (rule->message)
+            sb_puts(&m, rule->message);
+        else
+            sb_printf(&m, "Fails: %s", rule->title);
         break;
     case SOC2_FINDING_UNKNOWN:
-        sb_printf(&m, "Not decided until apply: %s depends on %s%s%s, which is not known yet.",
+        sb_printf(&m, "Not decided until apply: %s depends on %s%s%s, which is not known yet",
                   rule->title, evidence ? evidence->address : "", evidence && *path ? "." : "",
                   *path ? path : (evidence ? "" : "a value"));
         break;
     default:
-        sb_printf(&m, "Could not be evaluated: %s.", rule->title);
+        sb_printf(&m, "Could not be evaluated: %s", rule->title);
         break;
     }
-    if (note && *note && status != SOC2_FINDING_PASS)
-        sb_printf(&m, " %c%s%s", note[0] >= 'a' && note[0] <= 'z' ? note[0] - 'a' + 'A' : note[0],
-                  note + 1, note[strlen(note) - 1] == '.' ? "" : ".");
+
+    /* Drop a final period of the note: the message ends with its own. */
+    size_t note_length = note ? strlen(note) : 0;
+    if (note_length && note[note_length - 1] == '.')
+        note_length--;
+    if (note_length && status != SOC2_FINDING_PASS) {
+        sb_puts(&m, " (");
+        sb_append(&m, note, note_length);
+        sb_putc(&m, ')');
+    }
+    sb_putc(&m, '.');
     return sb_steal(&m);
 }
 
@@ -86,8 +98,9 @@ static const soc2_resource *evidence_of(const soc2_resource *subject, const eval
     if (r->resource && r->resource != subject)
         return r->resource;
     if (subject) {
+        /* An origin on the resource itself marks its own configuration. */
         const soc2_origin *origin = resource_origin_for(subject, sb_str(&r->path));
-        if (origin && r->path.len)
+        if (origin && r->path.len && origin->source != subject)
             return origin->source;
     }
     return NULL;
@@ -198,9 +211,10 @@ static int select_rules(soc2_report *report, const soc2_engine *engine,
 
     for (size_t i = 0; i < options->rule_id_count; i++) {
         const char *id = options->rule_ids[i];
-        if (!id || !strmap_get(&engine->by_id, id))
-            return error_set(SOC2_EINVAL, "no rule with ID \"%s\" in the engine",
-                             id ? id : "(null)");
+        if (!id)
+            return error_set(SOC2_EINVAL, "rule_ids[%zu] is NULL", i);
+        if (!strmap_get(&engine->by_id, id))
+            return error_set(SOC2_EINVAL, "no rule with ID \"%s\" in the engine", id);
     }
     /* Keep engine order whatever order the caller listed the IDs in. */
     for (size_t i = 0; i < engine->count; i++)

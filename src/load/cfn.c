@@ -8,6 +8,7 @@
  *
  * NOTE: transforms (AWS::Serverless, AWS::LanguageExtensions, macros) are
  * not expanded; their resources are loaded as written. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,20 +69,147 @@ static int section(cfn_template *t, json_t *root, const char *name, json_t **out
     return SOC2_OK;
 }
 
+/* Records an SOC2_EFORMAT error at /`section`/`name`, extended by `member`
+ * when it is not NULL. */
+static int fail_in_section(cfn_template *t, const char *section, const char *name,
+                           const char *member, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int fail_in_section(cfn_template *t, const char *section, const char *name,
+                           const char *member, const char *fmt, ...)
+{
+    strbuf ptr = STRBUF_INIT, message = STRBUF_INIT;
+    json_pointer_append(&ptr, section);
+    json_pointer_append(&ptr, name);
+    if (member)
+        json_pointer_append(&ptr, member);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&message, fmt, ap);
+    va_end(ap);
+    int rc = ptr.failed || message.failed
+                 ? error_nomem()
+                 : loader_fail(t->loader, SOC2_EFORMAT, sb_str(&ptr), "%s", sb_str(&message));
+    sb_free(&ptr);
+    sb_free(&message);
+    return rc;
+}
+
+/* CloudFormation logical IDs (of resources and parameters) are 1 to 255
+ * characters from A-Z, a-z and 0-9. */
+#define LOGICAL_ID_MAX 255
+
+static int is_logical_id(const char *key, size_t length)
+{
+    if (length == 0 || length > LOGICAL_ID_MAX)
+        return 0;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+/* Checks the logical IDs of one section: `kind` is "resource" or
+ * "parameter". CloudFormation rejects other IDs, and a resource's ID would
+ * reach reports as its address. */
+static int check_logical_ids(cfn_template *t, const char *section, json_t *entries,
+                             const char *kind)
+{
+    const char *key;
+    size_t length;
+    json_t *entry;
+    json_object_keylen_foreach(entries, key, length, entry) {
+        if (is_logical_id(key, length))
+            continue;
+        /* NOTE: Fn::ForEach loops of the AWS::LanguageExtensions transform
+         * are not expanded, so a template that uses them is rejected. */
+        if (strcmp(section, "Resources") == 0 && strncmp(key, "Fn::ForEach::", 13) == 0)
+            return fail_in_section(t, section, key, NULL,
+                                   "Fn::ForEach in Resources is not supported: the "
+                                   "AWS::LanguageExtensions transform is not expanded");
+        strbuf quoted = STRBUF_INIT;
+        cfn_append_quoted(&quoted, key, length);
+        int rc = quoted.failed ? error_nomem()
+                               : fail_in_section(t, section, key, NULL,
+                                                 "the %s logical ID %s is invalid; a logical ID "
+                                                 "is 1 to %d characters from A-Z, a-z and 0-9",
+                                                 kind, sb_str(&quoted), LOGICAL_ID_MAX);
+        sb_free(&quoted);
+        return rc;
+    }
+    return SOC2_OK;
+}
+
+/* Checks a parameter's Type and that its Default fits it: a list type
+ * (CommaDelimitedList, List<...>) takes a comma-delimited string, and other
+ * types a string, number or boolean, never a list or an object. */
+static int check_parameter(cfn_template *t, const char *name, json_t *parameter)
+{
+    if (!json_is_object(parameter))
+        return fail_in_section(t, "Parameters", name, NULL,
+                               "parameter \"%s\" must be an object with a Type", name);
+
+    json_t *type_value = json_object_get(parameter, "Type");
+    if (type_value && !json_is_string(type_value))
+        return fail_in_section(t, "Parameters", name, "Type",
+                               "parameter \"%s\": Type must be a parameter type name such as "
+                               "String or CommaDelimitedList",
+                               name);
+    const char *type = type_value ? json_string_value(type_value) : "String";
+    json_t *default_value = json_object_get(parameter, "Default");
+    if (!default_value)
+        return SOC2_OK;
+
+    int is_list = cfn_is_list_parameter_type(type);
+    if (is_list ? json_is_string(default_value)
+                : json_is_string(default_value) || json_is_number(default_value) ||
+                      json_is_boolean(default_value))
+        return SOC2_OK;
+
+    strbuf quoted_type = STRBUF_INIT;
+    cfn_append_quoted(&quoted_type, type, strlen(type));
+    int rc;
+    if (quoted_type.failed)
+        rc = error_nomem();
+    else if (is_list)
+        rc = fail_in_section(t, "Parameters", name, "Default",
+                             "parameter \"%s\" of Type %s: Default must be a string of "
+                             "comma-delimited values such as \"a,b\"",
+                             name, sb_str(&quoted_type));
+    else
+        rc = fail_in_section(t, "Parameters", name, "Default",
+                             "parameter \"%s\" of Type %s: Default must be a string or a "
+                             "number; use CommaDelimitedList for a list",
+                             name, sb_str(&quoted_type));
+    sb_free(&quoted_type);
+    return rc;
+}
+
 static int check_parameters(cfn_template *t)
 {
     const char *name;
     json_t *parameter;
     json_object_foreach(t->parameters, name, parameter) {
-        if (json_is_object(parameter))
-            continue;
-        strbuf ptr = STRBUF_INIT;
-        sb_puts(&ptr, "/Parameters");
-        json_pointer_append(&ptr, name);
-        int rc = loader_fail(t->loader, SOC2_EFORMAT, sb_str(&ptr),
-                             "parameter \"%s\" must be an object with a Type", name);
-        sb_free(&ptr);
-        return rc;
+        int rc = check_parameter(t, name, parameter);
+        if (rc != SOC2_OK)
+            return rc;
+    }
+    return SOC2_OK;
+}
+
+/* Parameters and resources share one namespace of logical IDs. */
+static int check_unique_logical_ids(cfn_template *t)
+{
+    const char *name;
+    json_t *resource;
+    json_object_foreach(t->resources, name, resource) {
+        if (json_object_get(t->parameters, name))
+            return fail_in_section(t, "Resources", name, NULL,
+                                   "\"%s\" is the logical ID of both a parameter and a "
+                                   "resource; logical IDs must be unique within a template",
+                                   name);
     }
     return SOC2_OK;
 }
@@ -107,8 +235,14 @@ int cfn_template_init(cfn_template *t, soc2_loader *loader, json_t *root)
         rc = section(t, root, "Mappings", &t->mappings);
     if (rc == SOC2_OK)
         rc = section(t, root, "Conditions", &t->conditions);
+    if (rc == SOC2_OK)
+        rc = check_logical_ids(t, "Resources", t->resources, "resource");
+    if (rc == SOC2_OK && t->parameters)
+        rc = check_logical_ids(t, "Parameters", t->parameters, "parameter");
     if (rc == SOC2_OK && t->parameters)
         rc = check_parameters(t);
+    if (rc == SOC2_OK && t->parameters)
+        rc = check_unique_logical_ids(t);
     return rc;
 }
 
@@ -281,14 +415,20 @@ static int condition_equals(cfn_template *t, json_t *arg, strbuf *ptr, cfn_truth
     return rc;
 }
 
+/* How many conditions Fn::And and Fn::Or take, as CloudFormation allows. */
+#define CONDITION_OPERANDS_MIN 2
+#define CONDITION_OPERANDS_MAX 10
+
 /* Fn::And and Fn::Or in three-valued logic: a decided operand can settle
  * the result even when another is undecided. */
 static int condition_and_or(cfn_template *t, const char *name, json_t *arg, strbuf *ptr,
                             cfn_truth *out)
 {
     int is_and = strcmp(name, "Fn::And") == 0;
-    if (!json_is_array(arg) || json_array_size(arg) == 0)
-        return cfn_fail_at(t, ptr, NULL, -1, "%s needs a list of conditions", name);
+    if (!json_is_array(arg) || json_array_size(arg) < CONDITION_OPERANDS_MIN ||
+        json_array_size(arg) > CONDITION_OPERANDS_MAX)
+        return cfn_fail_at(t, ptr, NULL, -1, "%s needs a list of %d to %d conditions", name,
+                           CONDITION_OPERANDS_MIN, CONDITION_OPERANDS_MAX);
 
     int any_undecided = 0, settled = 0;
     for (size_t i = 0; i < json_array_size(arg); i++) {
@@ -344,6 +484,9 @@ int cfn_condition_function(cfn_template *t, const char *name, json_t *arg, strbu
 
 static int evaluate_condition(cfn_template *t, json_t *value, strbuf *ptr, cfn_truth *out)
 {
+    int rc = cfn_check_function_alone(t, value, ptr, 1);
+    if (rc != SOC2_OK)
+        return rc;
     const char *name = cfn_single_key(value);
     if (!name)
         return cfn_fail_at(t, ptr, NULL, -1,
@@ -357,7 +500,6 @@ static int evaluate_condition(cfn_template *t, json_t *value, strbuf *ptr, cfn_t
     size_t mark = ptr->len;
     json_pointer_append(ptr, name);
     t->depth++;
-    int rc;
     if (strcmp(name, "Condition") == 0) {
         if (json_is_string(arg))
             rc = cfn_condition(t, json_string_value(arg), sb_str(ptr), out);
@@ -404,11 +546,16 @@ int cfn_condition(cfn_template *t, const char *name, const char *pointer, cfn_tr
 
     if (strmap_put(&t->condition_states, name, (void *)(uintptr_t)CONDITION_EVALUATING) < 0)
         return error_nomem();
+    /* A condition belongs to the template, not to the resource whose
+     * Fn::If made it evaluated first. */
+    const char *resource_id = t->resource_id;
+    t->resource_id = NULL;
     strbuf ptr = STRBUF_INIT;
     sb_puts(&ptr, "/Conditions");
     json_pointer_append(&ptr, name);
     int rc = ptr.failed ? error_nomem() : evaluate_condition(t, definition, &ptr, out);
     sb_free(&ptr);
+    t->resource_id = resource_id;
     if (rc != SOC2_OK)
         return rc;
 
@@ -631,7 +778,9 @@ static int resolve_properties(cfn_template *t, const char *logical_id, json_t *r
     sb_puts(&ptr, "/Resources");
     json_pointer_append(&ptr, logical_id);
     json_pointer_append(&ptr, "Properties");
+    t->resource_id = logical_id;
     int rc = ptr.failed ? error_nomem() : cfn_resolve(t, properties, &ptr, out);
+    t->resource_id = NULL;
     sb_free(&ptr);
     if (rc != SOC2_OK)
         return rc;
@@ -677,10 +826,16 @@ static int load_resource(cfn_template *t, const cfn_mapping *mapping, const char
     const char *type = cfn_mapping_type(mapping, source_type);
     json_t *mapped = properties;
     if (type && !cfn_is_unknown(t, properties)) {
-        mapped = cfn_map_properties(mapping, t, source_type, properties);
+        strbuf ptr = STRBUF_INIT;
+        sb_puts(&ptr, "/Resources");
+        json_pointer_append(&ptr, logical_id);
+        json_pointer_append(&ptr, "Properties");
+        rc = ptr.failed ? error_nomem()
+                        : cfn_map_properties(mapping, t, source_type, properties, &ptr, &mapped);
+        sb_free(&ptr);
         json_decref(properties);
-        if (!mapped)
-            return error_nomem();
+        if (rc != SOC2_OK)
+            return rc;
     }
 
     finalizer f = {.template = t};

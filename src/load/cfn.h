@@ -39,10 +39,16 @@ typedef struct cfn_template {
     json_t *unknown_tag;     /* owned object whose identity marks unknown values */
     strmap condition_states; /* condition name -> evaluation state */
     unsigned depth;
+    /* The logical ID of the resource whose Properties are being resolved,
+     * or NULL. A Ref, Fn::GetAtt or Fn::Sub placeholder naming it is a
+     * circular dependency. */
+    const char *resource_id;
 } cfn_template;
 
 /* Reads the template's sections. Fails through loader_fail() with
- * SOC2_EFORMAT when Resources is missing or a section is not an object. */
+ * SOC2_EFORMAT when Resources is missing, a section is not an object, a
+ * resource or parameter has an invalid logical ID, or a parameter's Default
+ * does not fit its Type. */
 int cfn_template_init(cfn_template *template, soc2_loader *loader, json_t *root);
 void cfn_template_release(cfn_template *template);
 
@@ -106,11 +112,24 @@ int cfn_resolve_at(cfn_template *template, json_t *value, strbuf *pointer, const
  * cfn_resolve_at(), and returns SOC2_EFORMAT. */
 int cfn_fail_at(cfn_template *template, strbuf *pointer, const char *step, long index,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Returns whether a parameter of `type` is a list: CommaDelimitedList or
+ * List<...>. Its Default is then a comma-delimited string. */
+int cfn_is_list_parameter_type(const char *type);
 /* Appends a string, number or boolean as text, as Fn::Sub, Fn::Join and
  * Fn::Equals see it. Returns -1 for other values. */
 int cfn_append_scalar(strbuf *out, const json_t *value);
 /* Returns the key of an object with exactly one member, or NULL. */
 const char *cfn_single_key(const json_t *value);
+/* Rejects an object that has an intrinsic function key beside other
+ * members, such as {"Ref": "P", "Other": 1}. Function keys are Ref and
+ * Fn::..., and also Condition when `in_condition` says a condition is
+ * expected. Returns SOC2_OK or SOC2_EFORMAT recorded at `pointer`. */
+int cfn_check_function_alone(cfn_template *template, const json_t *value, strbuf *pointer,
+                             int in_condition);
+/* Appends `text` (`length` bytes) for a message: in double quotes, with
+ * control characters escaped, and cut to its first 64 bytes and "…" when it
+ * is longer. */
+void cfn_append_quoted(strbuf *out, const char *text, size_t length);
 
 /* Mapping onto the canonical model. */
 
@@ -131,10 +150,14 @@ void cfn_mapping_free(cfn_mapping *mapping);
 const char *cfn_mapping_type(const cfn_mapping *mapping, const char *cfn_type);
 
 /* Maps the resolved properties of a resource of a mapped type onto
- * canonical attribute names. Unknown-value markers are carried over
- * unchanged. Returns a new object, or NULL when memory runs out. */
-json_t *cfn_map_properties(const cfn_mapping *mapping, const cfn_template *template,
-                           const char *cfn_type, json_t *properties);
+ * canonical attribute names, setting *out to a new object. Unknown-value
+ * markers are carried over unchanged. `pointer` is the JSON pointer of the
+ * properties (the buffer is used as scratch space and restored). Returns
+ * SOC2_OK, SOC2_ENOMEM, or SOC2_EFORMAT through loader_fail() when a
+ * property that the table maps as a block or inline shape is not an object
+ * or a list of objects. */
+int cfn_map_properties(const cfn_mapping *mapping, cfn_template *template, const char *cfn_type,
+                       json_t *properties, strbuf *pointer, json_t **out);
 
 /* Appends the snake_case spelling of a CloudFormation property name:
  * BucketName -> bucket_name, SSESpecification -> sse_specification,

@@ -33,6 +33,52 @@ static int has_resource(const cfn_template *t, const char *logical_id)
     return t->resources && json_object_get(t->resources, logical_id) != NULL;
 }
 
+static int is_resource_itself(const cfn_template *t, const char *logical_id)
+{
+    return t->resource_id && strcmp(t->resource_id, logical_id) == 0;
+}
+
+/* `function` is the Ref, Fn::GetAtt or Fn::Sub that names the resource
+ * being resolved. */
+static int fail_self_reference(cfn_template *t, strbuf *ptr, long index, const char *function)
+{
+    return cfn_fail_at(t, ptr, NULL, index,
+                       "%s refers to resource \"%s\" from its own properties, a circular "
+                       "dependency that CloudFormation rejects",
+                       function, t->resource_id);
+}
+
+/* Maximum number of bytes of a name that cfn_append_quoted() shows. */
+#define QUOTED_MAX 64
+
+void cfn_append_quoted(strbuf *out, const char *text, size_t length)
+{
+    size_t shown_length = length;
+    if (shown_length > QUOTED_MAX) {
+        shown_length = QUOTED_MAX;
+        /* Do not cut a UTF-8 sequence: back up over continuation bytes. */
+        while (shown_length > 0 && ((unsigned char)text[shown_length] & 0xC0) == 0x80)
+            shown_length--;
+    }
+    sb_putc(out, '"');
+    for (size_t i = 0; i < shown_length; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"' || c == '\\')
+            sb_printf(out, "\\%c", c);
+        else if (c == '\n')
+            sb_puts(out, "\\n");
+        else if (c == '\t')
+            sb_puts(out, "\\t");
+        else if (c == '\r')
+            sb_puts(out, "\\r");
+        else if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "\\u%04x", c);
+        else
+            sb_putc(out, (char)c);
+    }
+    sb_puts(out, shown_length < length ? "\u2026\"" : "\"");
+}
+
 int cfn_fail_at(cfn_template *t, strbuf *ptr, const char *step, long index, const char *fmt, ...)
 {
     size_t mark = ptr->len;
@@ -85,7 +131,7 @@ int cfn_resolve_at(cfn_template *t, json_t *value, strbuf *ptr, const char *step
 
 /* Parameters. */
 
-static int is_list_parameter_type(const char *type)
+int cfn_is_list_parameter_type(const char *type)
 {
     return strcmp(type, "CommaDelimitedList") == 0 || strncmp(type, "List<", 5) == 0;
 }
@@ -130,7 +176,7 @@ static int parameter_value(const cfn_template *t, json_t *parameter, json_t **ou
     if (!default_value || strncmp(type, "AWS::SSM::Parameter::Value<", 27) == 0)
         return cfn_make_unknown(t, NULL, NULL, 0, out);
 
-    if (is_list_parameter_type(type) && json_is_string(default_value))
+    if (cfn_is_list_parameter_type(type) && json_is_string(default_value))
         *out = split_list_default(json_string_value(default_value));
     else
         *out = json_deep_copy(default_value);
@@ -177,6 +223,8 @@ static int fn_ref(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
     json_t *parameter = t->parameters ? json_object_get(t->parameters, name) : NULL;
     if (parameter)
         return parameter_value(t, parameter, out);
+    if (is_resource_itself(t, name))
+        return fail_self_reference(t, ptr, -1, "Ref");
     if (has_resource(t, name))
         return symbolic_unknown(t, name, name, out);
     return cfn_fail_at(t, ptr, NULL, -1,
@@ -225,6 +273,8 @@ static int fn_get_att(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
         rc = cfn_fail_at(t, ptr, NULL, json_is_array(arg) ? 0 : -1,
                          "Fn::GetAtt names resource \"%s\", which is not in Resources",
                          sb_str(&logical_id));
+    } else if (is_resource_itself(t, sb_str(&logical_id))) {
+        rc = fail_self_reference(t, ptr, json_is_array(arg) ? 0 : -1, "Fn::GetAtt");
     } else {
         /* The symbol is "${Id.Attribute}" when the attribute name is known. */
         const json_t *name = json_is_array(arg) ? json_array_get(arg, 1) : NULL;
@@ -330,6 +380,8 @@ static int sub_variable(cfn_template *t, const char *name, json_t *variables, st
         return parameter_value(t, parameter, out);
     if (is_pseudo_parameter(name))
         return symbolic_unknown(t, NULL, name, out);
+    if (is_resource_itself(t, name))
+        return fail_self_reference(t, ptr, -1, "Fn::Sub");
     if (has_resource(t, name))
         return symbolic_unknown(t, name, name, out);
 
@@ -339,7 +391,11 @@ static int sub_variable(cfn_template *t, const char *name, json_t *variables, st
         if (!logical_id)
             return error_nomem();
         int found = has_resource(t, logical_id);
-        int rc = found ? symbolic_unknown(t, logical_id, name, out) : SOC2_OK;
+        int rc = SOC2_OK;
+        if (found && is_resource_itself(t, logical_id))
+            rc = fail_self_reference(t, ptr, -1, "Fn::Sub");
+        else if (found)
+            rc = symbolic_unknown(t, logical_id, name, out);
         free(logical_id);
         if (found)
             return rc;
@@ -805,6 +861,55 @@ static int resolve_intrinsic(cfn_template *t, const char *name, json_t *arg, str
     return rc;
 }
 
+/* Returns whether `key` names an intrinsic function: Ref, Fn::..., and
+ * where a condition is expected also Condition. Elsewhere Condition is an
+ * ordinary key, as in an IAM policy statement. Fn::ForEach::LoopName keys of
+ * the AWS::LanguageExtensions transform may sit beside other keys, so they
+ * do not count. */
+static int is_function_key(const char *key, int in_condition)
+{
+    if (strncmp(key, "Fn::ForEach::", 13) == 0)
+        return 0;
+    return strcmp(key, "Ref") == 0 || strncmp(key, "Fn::", 4) == 0 ||
+           (in_condition && strcmp(key, "Condition") == 0);
+}
+
+int cfn_check_function_alone(cfn_template *t, const json_t *value, strbuf *ptr, int in_condition)
+{
+    if (!json_is_object(value) || json_object_size(value) < 2)
+        return SOC2_OK;
+
+    const char *function = NULL, *other = NULL;
+    size_t function_length = 0, other_length = 0;
+    const char *key;
+    size_t key_length;
+    json_t *item;
+    json_object_keylen_foreach((json_t *)value, key, key_length, item) {
+        if (!function && is_function_key(key, in_condition)) {
+            function = key;
+            function_length = key_length;
+        } else if (!other) {
+            other = key;
+            other_length = key_length;
+        }
+    }
+    if (!function)
+        return SOC2_OK;
+
+    strbuf function_text = STRBUF_INIT, other_text = STRBUF_INIT;
+    cfn_append_quoted(&function_text, function, function_length);
+    cfn_append_quoted(&other_text, other, other_length);
+    int rc = function_text.failed || other_text.failed
+                 ? error_nomem()
+                 : cfn_fail_at(t, ptr, NULL, -1,
+                               "the intrinsic function %s must be the only key of its object, "
+                               "but the object also has the key %s",
+                               sb_str(&function_text), sb_str(&other_text));
+    sb_free(&function_text);
+    sb_free(&other_text);
+    return rc;
+}
+
 /* Returns the function name when `value` is an intrinsic function call: an
  * object whose only key is Ref or starts with Fn::. */
 static const char *intrinsic_name(const json_t *value)
@@ -873,8 +978,11 @@ int cfn_resolve(cfn_template *t, json_t *value, strbuf *ptr, json_t **out)
     if (ptr->failed)
         return error_nomem();
 
+    int rc = cfn_check_function_alone(t, value, ptr, 0);
+    if (rc != SOC2_OK)
+        return rc;
+
     t->depth++;
-    int rc;
     const char *function = intrinsic_name(value);
     if (function)
         rc = resolve_intrinsic(t, function, json_object_get(value, function), ptr, out);

@@ -7,6 +7,7 @@
 #include "cfn.h"
 #include "../core/error.h"
 #include "../util/embedded.h"
+#include "../util/jsonpos.h"
 
 #define MAPPING_FILE "cloudformation.json"
 
@@ -184,10 +185,11 @@ void cfn_snake_case(strbuf *out, const char *name)
 
 typedef struct map_context {
     const cfn_mapping *mapping;
-    const cfn_template *template;
+    cfn_template *template;
+    strbuf *pointer; /* the JSON pointer of the value being mapped */
 } map_context;
 
-static json_t *map_shape(const map_context *c, const json_t *shape, json_t *properties);
+static int map_shape(const map_context *c, const json_t *shape, json_t *properties, json_t **out);
 
 /* Stores `value` (a new reference, consumed) at `name`: two lists landing
  * on one attribute are concatenated, otherwise the later value wins.
@@ -213,30 +215,91 @@ static int put_attribute(json_t *out, const char *name, json_t *value)
     return json_object_set_new(out, name, value);
 }
 
-static json_t *map_block(const map_context *c, const json_t *shape, json_t *value)
+/* Returns the kind of a JSON value, for a message. */
+static const char *value_kind(const json_t *value)
 {
-    if (cfn_is_unknown(c->template, value))
-        return json_incref(value);
-    if (json_is_object(value))
-        return json_pack("[o]", map_shape(c, shape, value));
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "a list";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
+    }
+}
+
+/* Returns whether `value` can be mapped by a shape: an object that is not
+ * an unknown-value marker. */
+static int is_mappable_object(const map_context *c, const json_t *value)
+{
+    return json_is_object(value) && !cfn_is_unknown(c->template, value);
+}
+
+/* Maps a value by a block shape into a list: an object becomes a list of
+ * one element, and each object of a list is mapped. An unknown value is
+ * kept. Anything else is invalid, because CloudFormation expects a block
+ * property to hold an object or a list of objects. */
+static int map_block(const map_context *c, const char *property, const json_t *shape,
+                     json_t *value, json_t **out)
+{
+    *out = NULL;
+    if (cfn_is_unknown(c->template, value)) {
+        *out = json_incref(value);
+        return SOC2_OK;
+    }
+    if (json_is_object(value)) {
+        json_t *mapped;
+        int rc = map_shape(c, shape, value, &mapped);
+        if (rc != SOC2_OK)
+            return rc;
+        *out = json_pack("[o]", mapped);
+        return *out ? SOC2_OK : error_nomem();
+    }
     if (!json_is_array(value))
-        return json_incref(value);
+        return cfn_fail_at(c->template, c->pointer, NULL, -1,
+                           "%s must be a list of objects or an object, not %s", property,
+                           value_kind(value));
 
     json_t *list = json_array();
+    if (!list)
+        return error_nomem();
     size_t i;
     json_t *item;
     json_array_foreach(value, i, item) {
-        if (!list)
-            break;
-        json_t *mapped = json_is_object(item) && !cfn_is_unknown(c->template, item)
-                             ? map_shape(c, shape, item)
-                             : json_incref(item);
-        if (json_array_append_new(list, mapped) < 0) {
+        json_t *mapped = NULL;
+        int rc = SOC2_OK;
+        if (cfn_is_unknown(c->template, item)) {
+            mapped = json_incref(item);
+        } else if (json_is_object(item)) {
+            /* NOTE: the index counts the elements left after AWS::NoValue
+             * removed some, so an error after such an element points one
+             * or more places early. */
+            size_t mark = c->pointer->len;
+            json_pointer_append_index(c->pointer, i);
+            rc = map_shape(c, shape, item, &mapped);
+            sb_truncate(c->pointer, mark);
+        } else {
+            rc = cfn_fail_at(c->template, c->pointer, NULL, (long)i,
+                             "each element of %s must be an object, not %s", property,
+                             value_kind(item));
+        }
+        if (rc == SOC2_OK && json_array_append_new(list, mapped) < 0)
+            rc = error_nomem();
+        if (rc != SOC2_OK) {
             json_decref(list);
-            list = NULL;
+            return rc;
         }
     }
-    return list;
+    *out = list;
+    return SOC2_OK;
 }
 
 /* Turns [{Key: k, Value: v}, ...] into {k: v, ...}. A list of any other
@@ -268,7 +331,8 @@ static json_t *map_pairs(const map_context *c, const json_t *names, json_t *valu
     return object;
 }
 
-static json_t *convert_value(const map_context *c, const json_t *rule, json_t *value)
+static int convert_value(const map_context *c, const json_t *rule, const char *property,
+                         json_t *value, json_t **out)
 {
     const json_t *block = lookup_shape(c->mapping, json_object_get(rule, "block"));
     json_t *values = json_object_get(rule, "values");
@@ -276,7 +340,9 @@ static json_t *convert_value(const map_context *c, const json_t *rule, json_t *v
     json_t *converted;
 
     if (block) {
-        converted = map_block(c, block, value);
+        int rc = map_block(c, property, block, value, &converted);
+        if (rc != SOC2_OK)
+            return rc;
     } else if (pairs) {
         converted = map_pairs(c, pairs, value);
     } else if (values && json_is_string(value) &&
@@ -288,7 +354,8 @@ static json_t *convert_value(const map_context *c, const json_t *rule, json_t *v
 
     if (converted && json_is_true(json_object_get(rule, "wrap")) && !json_is_array(converted))
         converted = json_pack("[o]", converted);
-    return converted;
+    *out = converted;
+    return converted ? SOC2_OK : error_nomem();
 }
 
 static int snake_name(strbuf *name, const char *property)
@@ -296,6 +363,24 @@ static int snake_name(strbuf *name, const char *property)
     sb_reset(name);
     cfn_snake_case(name, property);
     return name->failed ? -1 : 0;
+}
+
+/* Merges the attributes of an object mapped by an inline shape into
+ * `out`. */
+static int merge_inline(const map_context *c, const json_t *shape, json_t *value, json_t *out)
+{
+    json_t *merged;
+    int rc = map_shape(c, shape, value, &merged);
+    if (rc != SOC2_OK)
+        return rc;
+    const char *key;
+    json_t *item;
+    json_object_foreach(merged, key, item) {
+        if (rc == SOC2_OK && put_attribute(out, key, json_incref(item)) < 0)
+            rc = error_nomem();
+    }
+    json_decref(merged);
+    return rc;
 }
 
 /* Applies an object rule to one property. A "by" rule reads its selector
@@ -306,7 +391,7 @@ static int apply_rule(const map_context *c, const json_t *rule, const char *prop
     strbuf name = STRBUF_INIT;
     const char *to = json_string_value(json_object_get(rule, "to"));
     const char *by = json_string_value(json_object_get(rule, "by"));
-    int rc = 0;
+    int rc;
 
     if (by) {
         const char *selector = json_string_value(json_object_get(properties, by));
@@ -318,74 +403,77 @@ static int apply_rule(const map_context *c, const json_t *rule, const char *prop
     if (!to) {
         if (snake_name(&name, property) < 0) {
             sb_free(&name);
-            return -1;
+            return error_nomem();
         }
         to = sb_str(&name);
     }
 
     const json_t *inline_shape = lookup_shape(c->mapping, json_object_get(rule, "inline"));
-    if (inline_shape && json_is_object(value) && !cfn_is_unknown(c->template, value)) {
-        json_t *merged = map_shape(c, inline_shape, value);
-        const char *key;
-        json_t *item;
-        json_object_foreach(merged, key, item) {
-            if (put_attribute(out, key, json_incref(item)) < 0)
-                rc = -1;
-        }
-        rc = merged ? rc : -1;
-        json_decref(merged);
+    if (inline_shape && is_mappable_object(c, value)) {
+        rc = merge_inline(c, inline_shape, value, out);
+    } else if (inline_shape && !cfn_is_unknown(c->template, value)) {
+        rc = cfn_fail_at(c->template, c->pointer, NULL, -1, "%s must be an object, not %s",
+                         property, value_kind(value));
     } else {
-        rc = put_attribute(out, to, convert_value(c, rule, value));
+        json_t *converted;
+        rc = convert_value(c, rule, property, value, &converted);
+        if (rc == SOC2_OK && put_attribute(out, to, converted) < 0)
+            rc = error_nomem();
     }
     sb_free(&name);
     return rc;
 }
 
-static json_t *map_shape(const map_context *c, const json_t *shape, json_t *properties)
+static int map_shape(const map_context *c, const json_t *shape, json_t *properties, json_t **out)
 {
     json_t *rules = json_object_get(shape, "properties");
-    json_t *out = json_object();
     strbuf name = STRBUF_INIT;
-    int rc = out ? 0 : -1;
+    *out = json_object();
+    int rc = *out ? SOC2_OK : error_nomem();
 
     const char *property;
     json_t *value;
     json_object_foreach(properties, property, value) {
-        if (rc < 0)
+        if (rc != SOC2_OK)
             break;
         json_t *rule = json_object_get(rules, property);
-        if (json_is_string(rule))
-            rc = put_attribute(out, json_string_value(rule), json_incref(value));
-        else if (rule)
-            rc = apply_rule(c, rule, property, value, properties, out);
-        else if (snake_name(&name, property) < 0)
-            rc = -1;
-        else
-            rc = put_attribute(out, sb_str(&name), json_incref(value));
+        if (json_is_string(rule)) {
+            if (put_attribute(*out, json_string_value(rule), json_incref(value)) < 0)
+                rc = error_nomem();
+        } else if (rule) {
+            size_t mark = c->pointer->len;
+            json_pointer_append(c->pointer, property);
+            rc = c->pointer->failed ? error_nomem()
+                                    : apply_rule(c, rule, property, value, properties, *out);
+            sb_truncate(c->pointer, mark);
+        } else if (snake_name(&name, property) < 0 ||
+                   put_attribute(*out, sb_str(&name), json_incref(value)) < 0) {
+            rc = error_nomem();
+        }
     }
 
     const char *key;
     json_t *constant;
     json_object_foreach(json_object_get(shape, "set"), key, constant) {
-        if (rc == 0 && json_object_set(out, key, constant) < 0)
-            rc = -1;
+        if (rc == SOC2_OK && json_object_set(*out, key, constant) < 0)
+            rc = error_nomem();
     }
     json_object_foreach(json_object_get(shape, "defaults"), key, constant) {
-        if (rc == 0 && !json_object_get(out, key) && json_object_set(out, key, constant) < 0)
-            rc = -1;
+        if (rc == SOC2_OK && !json_object_get(*out, key) && json_object_set(*out, key, constant) < 0)
+            rc = error_nomem();
     }
 
     sb_free(&name);
-    if (rc < 0) {
-        json_decref(out);
-        return NULL;
+    if (rc != SOC2_OK) {
+        json_decref(*out);
+        *out = NULL;
     }
-    return out;
+    return rc;
 }
 
-json_t *cfn_map_properties(const cfn_mapping *m, const cfn_template *t, const char *cfn_type,
-                           json_t *properties)
+int cfn_map_properties(const cfn_mapping *m, cfn_template *t, const char *cfn_type,
+                       json_t *properties, strbuf *pointer, json_t **out)
 {
-    map_context c = {m, t};
-    return map_shape(&c, json_object_get(m->types, cfn_type), properties);
+    map_context c = {m, t, pointer};
+    return map_shape(&c, json_object_get(m->types, cfn_type), properties, out);
 }

@@ -355,6 +355,19 @@ static void drop_edges_at(soc2_resource *r, const char *path)
     r->edge_count = kept;
 }
 
+/* Drops the origin recorded for exactly `path`, keeping those below it. */
+static void drop_exact_origin(soc2_resource *r, const char *path)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->origin_count; i++) {
+        if (strcmp(r->origins[i].path, path) == 0)
+            free(r->origins[i].path);
+        else
+            r->origins[kept++] = r->origins[i];
+    }
+    r->origin_count = kept;
+}
+
 static void drop_origins_at(soc2_resource *r, const char *path)
 {
     size_t kept = 0;
@@ -537,6 +550,130 @@ static int append_to_list(fold_state *st, soc2_resource *parent, const soc2_reso
     return landing->failed ? error_nomem() : SOC2_OK;
 }
 
+/* Returns the resource that already set the parent's `attribute`: an
+ * earlier child folded there, or the parent itself when its own
+ * configuration sets it (an adapter records that as an origin on itself).
+ * NULL when nothing did. */
+static const soc2_resource *earlier_setter(const soc2_resource *parent, const char *attribute)
+{
+    for (size_t i = 0; i < parent->origin_count; i++)
+        if (strcmp(parent->origins[i].path, attribute) == 0)
+            return parent->origins[i].source;
+    return NULL;
+}
+
+/* Returns the statements of a policy document given as an object or as a
+ * JSON string, as a new list; NULL when it is neither. */
+static json_t *policy_statements(const json_t *policy)
+{
+    json_t *document = json_is_string(policy)
+                           ? json_loadb(json_string_value(policy), json_string_length(policy),
+                                        JSON_REJECT_DUPLICATES, NULL)
+                           : json_incref((json_t *)policy);
+    json_t *statement = json_object_get(document, "Statement");
+    json_t *list = NULL;
+    if (json_is_array(statement))
+        list = json_deep_copy(statement);
+    else if (json_is_object(statement))
+        list = json_pack("[O]", statement);
+    else if (json_is_object(document) && !statement)
+        list = json_array();
+    json_decref(document);
+    return list;
+}
+
+/* Two resources set the same policy (two aws_s3_bucket_policy resources for
+ * one bucket, or an inline policy and a separate one). AWS keeps whichever
+ * is applied last, so either can be in force. The parent gets one document
+ * with the statements of both, which fails a rule when either policy would:
+ * the origin of each statement names the resource it came from. When a
+ * policy is unknown or not a readable document, the merged policy is
+ * unknown. */
+static int merge_policies(soc2_resource *parent, const char *attribute, json_t *value,
+                          const soc2_resource *child, const soc2_resource *earlier)
+{
+    const json_t *existing = json_object_get(parent->attrs, attribute);
+    const json_t *existing_mask = json_object_get(parent->unknown, attribute);
+    const json_t *child_mask = json_object_get(child->unknown, attribute);
+    json_t *first = existing_mask ? NULL : policy_statements(existing);
+    json_t *second = child_mask ? NULL : policy_statements(value);
+
+    int rc = SOC2_OK;
+    if (!first || !second) {
+        json_decref(first);
+        json_decref(second);
+        if (json_object_set_new(parent->attrs, attribute, value) < 0 ||
+            mask_mark_unknown(&parent->unknown, attribute) < 0)
+            return error_nomem();
+        return resource_add_origin(parent, attribute, (soc2_resource *)child) < 0 ? error_nomem()
+                                                                                  : SOC2_OK;
+    }
+
+    size_t offset = json_array_size(first);
+    json_t *merged = json_pack("{s:s, s:o}", "Version", "2012-10-17", "Statement", first);
+    if (!merged || json_array_extend(first, second) < 0)
+        rc = error_nomem();
+    json_decref(second);
+    json_decref(value);
+    if (rc != SOC2_OK) {
+        json_decref(merged);
+        return rc;
+    }
+
+    /* Each statement keeps the origin of the resource it came from. The
+     * statements already there keep their indexes, so origins an earlier
+     * merge gave them stay; a policy set whole by one resource gets an
+     * origin per statement now. The origin on the whole policy then names
+     * the latest resource, so that the next one merges too. */
+    int per_statement = 0;
+    strbuf prefix = STRBUF_INIT, path = STRBUF_INIT;
+    sb_printf(&prefix, "%s.Statement", attribute);
+    for (size_t i = 0; i < parent->origin_count; i++)
+        per_statement |= path_has_prefix(parent->origins[i].path, sb_str(&prefix));
+    drop_edges_at(parent, attribute);
+    drop_exact_origin(parent, attribute);
+
+    for (size_t i = per_statement ? offset : 0; i < json_array_size(first) && rc == SOC2_OK;
+         i++) {
+        /* The parent's own statements get an origin on the parent, so
+         * that the one on the whole policy does not claim them. */
+        const soc2_resource *source = i < offset ? earlier : child;
+        sb_reset(&path);
+        sb_printf(&path, "%s[%zu]", sb_str(&prefix), i);
+        if (path.failed || resource_add_origin(parent, sb_str(&path), (soc2_resource *)source) < 0)
+            rc = error_nomem();
+    }
+    sb_free(&path);
+    sb_free(&prefix);
+    if (rc == SOC2_OK && resource_add_origin(parent, attribute, (soc2_resource *)child) < 0)
+        rc = error_nomem();
+    if (rc == SOC2_OK && json_object_set_new(parent->attrs, attribute, merged) < 0)
+        rc = error_nomem();
+    else if (rc != SOC2_OK)
+        json_decref(merged);
+    return rc;
+}
+
+/* Two resources set the same setting of the parent (two
+ * aws_s3_bucket_versioning resources for one bucket) to different values.
+ * AWS keeps whichever is applied last, so the setting is unknown. */
+static int mark_conflict(soc2_resource *parent, const char *attribute, json_t *value,
+                         const soc2_resource *child)
+{
+    const json_t *existing = json_object_get(parent->attrs, attribute);
+    if (json_equal((json_t *)existing, value) && !json_object_get(parent->unknown, attribute) &&
+        !json_object_get(child->unknown, attribute)) {
+        json_decref(value);
+        return resource_add_origin(parent, attribute, (soc2_resource *)child) < 0 ? error_nomem()
+                                                                                  : SOC2_OK;
+    }
+    if (json_object_set_new(parent->attrs, attribute, value) < 0 ||
+        mask_mark_unknown(&parent->unknown, attribute) < 0 ||
+        resource_add_origin(parent, attribute, (soc2_resource *)child) < 0)
+        return error_nomem();
+    return SOC2_OK;
+}
+
 /* Folds the child's configuration onto one parent. */
 static int fold_onto(fold_state *st, const child_kind *kind, soc2_resource *child,
                      soc2_resource *parent, const char *attribute)
@@ -548,6 +685,18 @@ static int fold_onto(fold_state *st, const child_kind *kind, soc2_resource *chil
     if (kind->complete && kind->complete(value, child, parent) < 0) {
         json_decref(value);
         return error_nomem();
+    }
+
+    const soc2_resource *earlier =
+        kind->landing == LAND_REPLACE ? earlier_setter(parent, attribute) : NULL;
+    if (earlier && earlier != child) {
+        rc = strcmp(attribute, "policy") == 0
+                 ? merge_policies(parent, attribute, value, child, earlier)
+                 : mark_conflict(parent, attribute, value, child);
+        if (rc == SOC2_OK && !child->folded_into)
+            child->folded_into = parent;
+        parent->unknown = mask_prune(parent->unknown);
+        return rc;
     }
 
     strbuf landing = STRBUF_INIT;

@@ -12,6 +12,7 @@
 #include "loader.h"
 #include "../core/error.h"
 #include "../util/array.h"
+#include "../util/file.h"
 #include "../util/jsonpos.h"
 #include "../util/strbuf.h"
 
@@ -81,6 +82,73 @@ soc2_resource *loader_find(const soc2_loader *l, const char *address)
     return strmap_get(&l->by_address, address);
 }
 
+/* A message shows at most this many reference tokens of a JSON pointer from
+ * its start and from its end, with "…" for those between, and at most
+ * MESSAGE_TOKEN_MAX bytes of each token. The error record keeps the whole
+ * pointer. */
+#define MESSAGE_POINTER_HEAD 10
+#define MESSAGE_POINTER_TAIL 3
+#define MESSAGE_TOKEN_MAX 64
+
+/* Appends one reference token, cut after MESSAGE_TOKEN_MAX bytes, with
+ * control characters escaped as in a JSON string so that a key holding a
+ * newline cannot break a message into lines. */
+static void append_message_token(strbuf *sb, const char *token, size_t length)
+{
+    size_t shown_length = length;
+    if (shown_length > MESSAGE_TOKEN_MAX) {
+        shown_length = MESSAGE_TOKEN_MAX;
+        /* Do not cut a UTF-8 sequence: back up over continuation bytes. */
+        while (shown_length > 0 && ((unsigned char)token[shown_length] & 0xC0) == 0x80)
+            shown_length--;
+    }
+    for (size_t i = 0; i < shown_length; i++) {
+        unsigned char c = (unsigned char)token[i];
+        if (c == '\n')
+            sb_puts(sb, "\\n");
+        else if (c == '\t')
+            sb_puts(sb, "\\t");
+        else if (c == '\r')
+            sb_puts(sb, "\\r");
+        else if (c < 0x20 || c == 0x7f)
+            sb_printf(sb, "\\u%04x", c);
+        else
+            sb_putc(sb, (char)c);
+    }
+    if (shown_length < length)
+        sb_puts(sb, "\u2026");
+}
+
+/* Appends `pointer` ("/a/b/...") for a message: whole when it has few
+ * tokens, otherwise its first MESSAGE_POINTER_HEAD and last
+ * MESSAGE_POINTER_TAIL tokens. */
+static void append_message_pointer(strbuf *sb, const char *pointer)
+{
+    if (pointer[0] != '/') {
+        append_message_token(sb, pointer, strlen(pointer));
+        return;
+    }
+    size_t tokens = 0;
+    for (const char *p = pointer; *p; p++)
+        tokens += *p == '/';
+    int cut = tokens > MESSAGE_POINTER_HEAD + MESSAGE_POINTER_TAIL + 1;
+
+    size_t index = 0;
+    for (const char *token = pointer; *token == '/'; index++) {
+        const char *start = token + 1;
+        const char *end = strchr(start, '/');
+        if (!end)
+            end = start + strlen(start);
+        if (!cut || index < MESSAGE_POINTER_HEAD || index >= tokens - MESSAGE_POINTER_TAIL) {
+            sb_putc(sb, '/');
+            append_message_token(sb, start, (size_t)(end - start));
+        } else if (index == MESSAGE_POINTER_HEAD) {
+            sb_puts(sb, "/\u2026");
+        }
+        token = end;
+    }
+}
+
 int loader_fail(soc2_loader *l, int code, const char *pointer, const char *fmt, ...)
 {
     int line = 0, column = 0;
@@ -92,8 +160,11 @@ int loader_fail(soc2_loader *l, int code, const char *pointer, const char *fmt, 
     va_start(ap, fmt);
     sb_vprintf(&message, fmt, ap);
     va_end(ap);
-    if (pointer && *pointer)
-        sb_printf(&message, " (at %s)", pointer);
+    if (pointer && *pointer) {
+        sb_puts(&message, " (at ");
+        append_message_pointer(&message, pointer);
+        sb_putc(&message, ')');
+    }
     error_set_input(code, l->document->name, line, column, pointer, "%s", sb_str(&message));
     sb_free(&message);
     return code;
@@ -288,43 +359,10 @@ int soc2_snapshot_load_file(soc2_snapshot *s, const char *path, soc2_format form
     if (!s || !path)
         return error_set(SOC2_EINVAL, "snapshot and path must not be NULL");
 
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "is a directory, not a file");
-    }
-
     strbuf data = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (data.len + n > s->limit_input_bytes) {
-            fclose(f);
-            sb_free(&data);
-            return error_set_input(SOC2_ELIMIT, path, 0, 0, NULL,
-                                   "the file is larger than the limit of %zu bytes "
-                                   "(SOC2_LIMIT_INPUT_BYTES)",
-                                   s->limit_input_bytes);
-        }
-        if (sb_append(&data, chunk, n) < 0)
-            break;
-    }
-    int read_failed = ferror(f);
-    fclose(f);
-    if (data.failed) {
-        sb_free(&data);
-        return error_nomem();
-    }
-    if (read_failed) {
-        sb_free(&data);
-        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "read failed");
-    }
-
-    int rc = load_text(s, data.data ? data.data : "", data.len, path, format);
+    int rc = read_regular_file(path, s->limit_input_bytes, &data);
+    if (rc == SOC2_OK)
+        rc = load_text(s, sb_str(&data), data.len, path, format);
     sb_free(&data);
     return rc;
 }

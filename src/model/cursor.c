@@ -9,6 +9,7 @@
 
 void cursor_root(cursor *out, const soc2_resource *resource)
 {
+    out->type_error = 0;
     out->parent = NULL;
     out->key = NULL;
     out->index = 0;
@@ -19,6 +20,7 @@ void cursor_root(cursor *out, const soc2_resource *resource)
 
 void cursor_detached(cursor *out, const cursor *parent, const char *key, const json_t *value)
 {
+    out->type_error = 0;
     out->parent = parent;
     out->key = key;
     out->index = 0;
@@ -48,6 +50,7 @@ static const json_t *mask_child_index(const json_t *mask, size_t index)
 void cursor_child_key(cursor *out, const cursor *c, const char *key)
 {
     const json_t *value = json_is_object(c->value) ? json_object_get(c->value, key) : NULL;
+    out->type_error = c->type_error || (c->value && !json_is_object(c->value));
     out->parent = c;
     out->key = key;
     out->index = 0;
@@ -61,6 +64,7 @@ void cursor_child_key(cursor *out, const cursor *c, const char *key)
 void cursor_child_index(cursor *out, const cursor *c, size_t index)
 {
     const json_t *value = json_is_array(c->value) ? json_array_get(c->value, index) : NULL;
+    out->type_error = c->type_error || (c->value && !json_is_array(c->value));
     out->parent = c;
     out->key = NULL;
     out->index = index;
@@ -92,6 +96,40 @@ value_state cursor_state(const cursor *c)
     if (!c->value)
         return VALUE_MISSING;
     return VALUE_PRESENT;
+}
+
+static const char *kind_of(const json_t *value)
+{
+    switch (json_typeof(value)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "a list";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "a value";
+}
+
+const cursor *cursor_type_error(const cursor *c, strbuf *note)
+{
+    if (!c->type_error)
+        return NULL;
+    /* Find the first step whose parent had the wrong kind. */
+    const cursor *step = c;
+    while (step->parent && step->parent->type_error)
+        step = step->parent;
+    const cursor *wrong = step->parent;
+    if (!wrong)
+        return NULL;
+    strbuf path = STRBUF_INIT;
+    cursor_render_path(wrong, &path);
+    sb_printf(note, "%s is %s, not %s", path.len ? sb_str(&path) : "the resource",
+              kind_of(wrong->value), step->key ? "an object" : "a list");
+    sb_free(&path);
+    return wrong;
 }
 
 int cursor_has_unknown(const cursor *c)

@@ -24,6 +24,9 @@ typedef struct cursor {
     const soc2_resource *resource;
     const json_t *value; /* NULL when missing */
     const json_t *mask;  /* NULL when known; json true when unknown */
+    int type_error;      /* set when a step went into a value that is not a
+                            container of that kind (a key of a string, an
+                            index of an object), here or above */
 } cursor;
 
 void cursor_root(cursor *out, const soc2_resource *resource);
@@ -39,6 +42,11 @@ void cursor_child_index(cursor *out, const cursor *c, size_t index);
 const cursor *cursor_follow(cursor *chain, const cursor *c, const attr_path *path);
 
 value_state cursor_state(const cursor *c);
+
+/* When the path to `c` stepped into a value of the wrong kind, returns the
+ * cursor of that value and writes a sentence saying what it is ("ingress is
+ * a string, not a list") to `note`; returns NULL otherwise. */
+const cursor *cursor_type_error(const cursor *c, strbuf *note);
 /* Returns whether any part at or below the cursor is unknown. */
 int cursor_has_unknown(const cursor *c);
 /* Returns whether the cursor's value is unknown but known to be concrete:

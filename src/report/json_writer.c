@@ -24,10 +24,11 @@ static json_t *status_counts(const size_t *counts)
     return o;
 }
 
-static json_t *inputs_json(const soc2_snapshot *s)
+static json_t *inputs_json(const soc2_report *r)
 {
+    const soc2_snapshot *s = r->snapshot;
     json_t *list = json_array();
-    for (size_t i = 0; list && i < s->document_count; i++) {
+    for (size_t i = 0; list && i < r->document_count; i++) {
         const soc2_document *d = s->documents[i];
         json_t *item = json_pack("{s:s, s:s, s:I}", "file", d->name, "format",
                                  soc2_format_name(d->format), "resources",
@@ -122,7 +123,7 @@ static json_t *report_json(const soc2_report *r)
                                    posture_json(r, "CIS-AWS"));
     return json_pack("{s:{s:s, s:s}, s:s, s:o, s:o, s:o, s:o}", "tool", "name", "libsoc2",
                      "version", SOC2_VERSION_STRING, "generated_at", when, "inputs",
-                     inputs_json(r->snapshot), "summary", summary, "posture", frameworks,
+                     inputs_json(r), "summary", summary, "posture", frameworks,
                      "findings", findings);
 }
 

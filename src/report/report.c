@@ -14,6 +14,7 @@ soc2_report *report_new(const soc2_engine *engine, const soc2_snapshot *snapshot
         return NULL;
     r->engine = engine;
     r->snapshot = snapshot;
+    r->document_count = snapshot->document_count;
     r->created = time(NULL);
     return r;
 }

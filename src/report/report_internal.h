@@ -25,6 +25,8 @@ struct soc2_report {
     soc2_finding *findings;
     size_t count, cap;
     size_t status_counts[SOC2_FINDING_STATUS_COUNT];
+    size_t document_count;       /* the snapshot's documents when evaluated;
+                                    later loads are not part of the report */
     const soc2_rule **evaluated; /* the rules this report evaluated */
     size_t evaluated_count;
     time_t created;

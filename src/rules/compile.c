@@ -727,7 +727,7 @@ static condition *compile_condition(compiler *c, const json_t *node, strbuf *poi
 
 /* Rules. */
 
-static int valid_rule_id(const char *id)
+int rule_id_is_valid(const char *id)
 {
     if (!*id)
         return 0;
@@ -750,7 +750,7 @@ static int copy_text(compiler *c, char **out, const json_t *node, const char *na
             sb_truncate(pointer, mark);
             fail(c, pointer, "the rule needs \"%s\", a non-empty string", name);
         } else {
-            fail(c, pointer, "\"%s\" must be a string", name);
+            fail(c, pointer, "\"%s\" must be a %sstring", name, required ? "non-empty " : "");
         }
         sb_truncate(pointer, mark);
         return -1;
@@ -778,14 +778,14 @@ static soc2_rule *compile_rule(compiler *c, const json_t *node, strbuf *pointer,
         return NULL;
     }
     r->origin = origin;
-    if (!(r->source = strdup(c->source))) {
+    if (!(r->source = strdup(c->source)) || !(r->pointer = strdup(sb_str(pointer)))) {
         fail_nomem(c);
         goto fail;
     }
 
     if (copy_text(c, &r->id, node, "id", 1, pointer) < 0)
         goto fail;
-    if (!valid_rule_id(r->id)) {
+    if (!rule_id_is_valid(r->id)) {
         size_t mark = enter(pointer, "id");
         fail(c, pointer, "rule ID \"%s\" may hold only letters, digits, '-', '_' and '.'",
              r->id);

@@ -9,6 +9,8 @@
 #include "rule_internal.h"
 #include "../core/error.h"
 #include "../util/array.h"
+#include "../util/file.h"
+#include "../util/jsonpos.h"
 #include "../util/natural.h"
 
 const char *soc2_finding_status_name(soc2_finding_status status)
@@ -80,8 +82,39 @@ int engine_add_rules(soc2_engine *e, soc2_rule **rules, size_t count, const char
     return SOC2_OK;
 }
 
+/* Reports a rule ID that the engine or an earlier rule of the same
+ * document already has, with the place of the second one. */
+static int check_unique_ids(const soc2_engine *e, soc2_rule **rules, size_t count,
+                            const char *name, const char *data, size_t length)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *clash = strmap_get(&e->by_id, rules[i]->id) ? "is already registered" : NULL;
+        for (size_t j = 0; j < i && !clash; j++)
+            if (strcmp(rules[i]->id, rules[j]->id) == 0)
+                clash = "appears twice";
+        if (!clash)
+            continue;
+
+        strbuf pointer = STRBUF_INIT;
+        sb_printf(&pointer, "%s/id", rules[i]->pointer ? rules[i]->pointer : "");
+        int line = 0, column = 0;
+        json_locate(data, length, sb_str(&pointer), &line, &column);
+        int rc = error_set_input(SOC2_EEXISTS, name, line, column, sb_str(&pointer),
+                                 "rule ID \"%s\" %s (at %s)", rules[i]->id, clash,
+                                 sb_str(&pointer));
+        sb_free(&pointer);
+        return rc;
+    }
+    return SOC2_OK;
+}
+
 static int add_document(soc2_engine *e, const char *data, size_t length, const char *name)
 {
+    /* A UTF-8 byte-order mark is allowed and ignored, as in inputs. */
+    if (length >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        length -= 3;
+    }
     json_error_t jerr;
     json_t *root = json_loadb(data, length, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
@@ -96,6 +129,8 @@ static int add_document(soc2_engine *e, const char *data, size_t length, const c
     int rc = compile_rules_document(&rules, &count, root, name, SOC2_RULE_DECLARATIVE, data,
                                     length);
     json_decref(root);
+    if (rc == SOC2_OK)
+        rc = check_unique_ids(e, rules, count, name, data, length);
     if (rc == SOC2_OK)
         rc = engine_add_rules(e, rules, count, name);
     if (rc != SOC2_OK)
@@ -113,30 +148,17 @@ int soc2_engine_add_rules_buffer(soc2_engine *e, const char *data, size_t length
     return add_document(e, data ? data : "", length, name ? name : "<buffer>");
 }
 
+/* Rule files larger than this are rejected; the built-in pack is 30 KB. */
+#define RULE_FILE_LIMIT ((size_t)64 << 20)
+
 int soc2_engine_add_rules_file(soc2_engine *e, const char *path)
 {
     if (!e || !path)
         return error_set(SOC2_EINVAL, "engine and path must not be NULL");
-
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
     strbuf data = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sb_append(&data, chunk, n);
-    int failed = ferror(f);
-    fclose(f);
-    if (data.failed) {
-        sb_free(&data);
-        return error_nomem();
-    }
-    if (failed) {
-        sb_free(&data);
-        return error_set_input(SOC2_EIO, path, 0, 0, NULL, "read failed");
-    }
-    int rc = add_document(e, sb_str(&data), data.len, path);
+    int rc = read_regular_file(path, RULE_FILE_LIMIT, &data);
+    if (rc == SOC2_OK)
+        rc = add_document(e, sb_str(&data), data.len, path);
     sb_free(&data);
     return rc;
 }
@@ -164,6 +186,10 @@ int soc2_engine_add_callback_rule(soc2_engine *e, const soc2_rule_spec *spec,
                          spec->version, SOC2_RULE_SPEC_VERSION);
     if (!spec->id || !*spec->id || !spec->title || !*spec->title)
         return error_set(SOC2_EINVAL, "a callback rule needs an ID and a title");
+    if (!rule_id_is_valid(spec->id))
+        return error_set(SOC2_EINVAL,
+                         "callback rule ID \"%s\" may hold only letters, digits, '-', '_' and '.'",
+                         spec->id);
     if (!spec->resource_types || spec->resource_type_count == 0)
         return error_set(SOC2_EINVAL, "callback rule \"%s\" needs at least one resource type",
                          spec->id);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Messages. */
 
@@ -172,6 +173,41 @@ static tv check_condition(const cursor *condition, eval_result *out)
     return TV_TRUE;
 }
 
+/* The element names the policy grammar allows. IAM reads them
+ * case-sensitively, so "statement" or "effect" makes the document invalid
+ * rather than an alias. */
+static const char *const document_elements[] = {"Version", "Id", "Statement", NULL};
+static const char *const statement_elements[] = {
+    "Sid",    "Effect",      "Principal", "NotPrincipal", "Action",
+    "NotAction", "Resource", "NotResource", "Condition",  NULL,
+};
+
+/* Checks that every member of the object at `at` is one of `names`. */
+static tv check_element_names(const cursor *at, const char *const *names, const char *what,
+                              const char *listed, eval_result *out)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)at->value, key, value) {
+        size_t i = 0;
+        while (names[i] && strcmp(names[i], key) != 0)
+            i++;
+        if (names[i])
+            continue;
+
+        cursor element;
+        cursor_child_key(&element, at, key);
+        for (i = 0; names[i]; i++)
+            if (strcasecmp(names[i], key) == 0)
+                return reject(out, &element,
+                              "is not %s element; element names are case-sensitive, so "
+                              "write \"%s\"",
+                              what, names[i]);
+        return reject(out, &element, "is not %s element; %s", what, listed);
+    }
+    return TV_TRUE;
+}
+
 static tv check_statement(const cursor *statement, eval_result *out)
 {
     value_state state = cursor_state(statement);
@@ -180,6 +216,11 @@ static tv check_statement(const cursor *statement, eval_result *out)
     if (state == VALUE_MISSING || !json_is_object(statement->value))
         return reject(out, statement, "is %s; each statement must be an object",
                       state == VALUE_MISSING ? "null" : json_kind(statement->value));
+    if (check_element_names(statement, statement_elements, "a statement",
+                            "a statement has Sid, Effect, Principal, NotPrincipal, Action, "
+                            "NotAction, Resource, NotResource and Condition",
+                            out) == TV_ERROR)
+        return TV_ERROR;
 
     /* IAM accepts only these two spellings; "allow" is rejected. */
     cursor effect;
@@ -220,11 +261,51 @@ static tv check_statement(const cursor *statement, eval_result *out)
 
 /* Opening. */
 
-static int is_blank(const char *s)
+static int is_blank(const char *s, size_t length)
 {
-    while (isspace((unsigned char)*s))
-        s++;
-    return *s == '\0';
+    for (size_t i = 0; i < length; i++)
+        if (!isspace((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* IAM accepts tab, line feed, carriage return and the characters from
+ * space up in policy text, so a NUL makes a policy invalid. jansson keeps a
+ * NUL inside a string (and a "\u0000" escape) but C functions would stop at
+ * it, so the policy is rejected before any of them reads it. */
+static tv reject_nul(const cursor *at, eval_result *out)
+{
+    value_state state = cursor_state(at);
+    if (state != VALUE_PRESENT && !(state == VALUE_UNKNOWN && at->value))
+        return TV_TRUE;
+
+    const json_t *value = at->value;
+    if (json_is_string(value)) {
+        if (memchr(json_string_value(value), '\0', json_string_length(value)))
+            return reject(out, at, "contains a NUL character, which a policy may not contain");
+    } else if (json_is_object(value)) {
+        const char *key;
+        size_t key_length;
+        json_t *child;
+        json_object_keylen_foreach((json_t *)value, key, key_length, child) {
+            if (memchr(key, '\0', key_length))
+                return reject(out, at,
+                              "has a member name that contains a NUL character, which a "
+                              "policy may not contain");
+            cursor member;
+            cursor_child_key(&member, at, key);
+            if (reject_nul(&member, out) == TV_ERROR)
+                return TV_ERROR;
+        }
+    } else if (json_is_array(value)) {
+        for (size_t i = 0; i < json_array_size(value); i++) {
+            cursor item;
+            cursor_child_index(&item, at, i);
+            if (reject_nul(&item, out) == TV_ERROR)
+                return TV_ERROR;
+        }
+    }
+    return TV_TRUE;
 }
 
 /* Points policy->document at the document of the attribute at `at`: the
@@ -246,19 +327,27 @@ static tv locate_document(iam_policy *policy, const cursor *at, eval_result *out
 
     policy->document = *at;
     if (json_is_object(at->value))
-        return TV_TRUE;
+        return reject_nul(at, out);
     if (!json_is_string(at->value))
         return reject(out, at, "is %s; a policy must be a JSON object or a string holding one",
                       json_kind(at->value));
 
+    /* The whole string counts, NUL characters included. */
     const char *text = json_string_value(at->value);
-    if (is_blank(text)) {
+    size_t length = json_string_length(at->value);
+    if (memchr(text, '\0', length))
+        return reject(out, at, "contains a NUL character, which a policy may not contain");
+    if (is_blank(text, length)) {
         result_set(out, TV_FALSE, at);
         return TV_FALSE;
     }
 
+    /* Duplicate member names are rejected because readers disagree about
+     * which one counts. */
     json_error_t error;
-    policy->parsed = json_loads(text, JSON_DECODE_ANY, &error);
+    policy->parsed =
+        json_loadb(text, length, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES,
+                   &error);
     if (!policy->parsed)
         return reject(out, at, "is not valid JSON: %s (line %d, column %d of the policy)",
                       error.text, error.line, error.column);
@@ -270,7 +359,7 @@ static tv locate_document(iam_policy *policy, const cursor *at, eval_result *out
     if (!json_is_object(policy->parsed))
         return reject(out, at, "holds %s; a policy document must be a JSON object",
                       json_kind(policy->parsed));
-    return TV_TRUE;
+    return reject_nul(&policy->document, out);
 }
 
 tv iam_policy_open(iam_policy *policy, const cursor *at, eval_result *out)
@@ -282,6 +371,10 @@ tv iam_policy_open(iam_policy *policy, const cursor *at, eval_result *out)
     tv located = locate_document(policy, at, out);
     if (located != TV_TRUE)
         return located;
+    if (check_element_names(&policy->document, document_elements, "a policy",
+                            "a policy document has Version, Id and Statement",
+                            out) == TV_ERROR)
+        return TV_ERROR;
 
     cursor_child_key(&policy->statements, &policy->document, "Statement");
     switch (cursor_state(&policy->statements)) {
@@ -380,103 +473,4 @@ iam_item iam_element_item(const cursor *element, size_t index, cursor *item)
         break;
     }
     return json_is_string(item->value) ? IAM_ITEM_STRING : IAM_ITEM_SCALAR;
-}
-
-/* Wildcard patterns. */
-
-/* Advances the set of pattern positions `from` (one flag per position,
- * pattern length + 1 of them) over the character `c` into `to`, or, with
- * c == 0, only closes `from` over `*` (a star may match nothing). */
-static void glob_step(const char *pattern, size_t length, const unsigned char *from,
-                      unsigned char *to, char c)
-{
-    if (c) {
-        memset(to, 0, length + 1);
-        for (size_t j = 0; j < length; j++) {
-            if (!from[j])
-                continue;
-            if (pattern[j] == '*')
-                to[j] = 1;
-            else if (pattern[j] == '?' ||
-                     tolower((unsigned char)pattern[j]) == tolower((unsigned char)c))
-                to[j + 1] = 1;
-        }
-    }
-    for (size_t j = 0; j < length; j++)
-        if (to[j] && pattern[j] == '*')
-            to[j + 1] = 1;
-}
-
-/* Runs `pattern` over `text` and returns the positions it can be at
- * afterwards (malloc'ed, pattern length + 1 flags), or NULL when memory
- * runs out. */
-static unsigned char *glob_run(const char *pattern, const char *text)
-{
-    size_t length = strlen(pattern);
-    unsigned char *states = calloc(2, length + 1);
-    if (!states)
-        return NULL;
-
-    unsigned char *current = states, *next = states + length + 1;
-    current[0] = 1;
-    glob_step(pattern, length, NULL, current, 0);
-    for (const char *c = text; *c; c++) {
-        glob_step(pattern, length, current, next, *c);
-        unsigned char *swap = current;
-        current = next;
-        next = swap;
-    }
-    if (current != states)
-        memcpy(states, current, length + 1);
-    return states;
-}
-
-int iam_action_matches(const char *pattern, const char *text)
-{
-    unsigned char *states = glob_run(pattern, text);
-    if (!states)
-        return 0;
-    int matched = states[strlen(pattern)];
-    free(states);
-    return matched;
-}
-
-static int all_stars(const char *s, size_t length)
-{
-    if (length == 0)
-        return 0;
-    for (size_t i = 0; i < length; i++)
-        if (s[i] != '*')
-            return 0;
-    return 1;
-}
-
-int iam_pattern_covers_service(const char *pattern, const char *service)
-{
-    strbuf prefix = STRBUF_INIT;
-    sb_printf(&prefix, "%s:", service);
-    unsigned char *states = prefix.failed ? NULL : glob_run(pattern, sb_str(&prefix));
-    sb_free(&prefix);
-    if (!states)
-        return 0;
-
-    /* Every continuation matches once the rest of the pattern is stars. */
-    size_t length = strlen(pattern);
-    int covers = 0;
-    for (size_t j = 0; j < length && !covers; j++)
-        covers = states[j] && all_stars(pattern + j, length - j);
-    free(states);
-    return covers;
-}
-
-int iam_pattern_covers_all_actions(const char *pattern)
-{
-    size_t length = strlen(pattern);
-    if (all_stars(pattern, length))
-        return 1;
-
-    /* Every action has a ':' between its service and its name. */
-    const char *colon = strchr(pattern, ':');
-    return colon && all_stars(pattern, (size_t)(colon - pattern)) &&
-           all_stars(colon + 1, length - (size_t)(colon - pattern) - 1);
 }

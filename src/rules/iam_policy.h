@@ -15,6 +15,7 @@
 #include "../eval/result.h"
 #include "../model/cursor.h"
 #include "../util/strbuf.h"
+#include "iam_pattern.h"
 
 typedef struct iam_policy {
     json_t *parsed;    /* the document parsed from a JSON string (owned), or NULL */
@@ -69,20 +70,5 @@ size_t iam_element_count(const cursor *element);
 /* Points `item` at item `index` of an element (the element itself when it
  * is a single value) and returns its kind. `element` must outlive `item`. */
 iam_item iam_element_item(const cursor *element, size_t index, cursor *item);
-
-/* Returns whether `text` matches the action pattern `pattern`: ASCII case
- * is ignored, `*` matches any run of characters and `?` any one. */
-int iam_action_matches(const char *pattern, const char *text);
-
-/* Returns whether the action pattern `pattern` matches every action of the
- * service with prefix `service` (such as "iam" or "s3"): "*", "iam:*",
- * "IAM:*", "i*" and "*:*" do, "iam:Get*" does not. The pattern covers the
- * service when only `*` is left of it after it matches "<service>:".
- * NOTE: "iam:?*" also covers every real IAM action but is not recognised. */
-int iam_pattern_covers_service(const char *pattern, const char *service);
-
-/* Returns whether the action pattern matches every action of every
- * service: "*" or "*:*" (any number of `*` on either side). */
-int iam_pattern_covers_all_actions(const char *pattern);
 
 #endif

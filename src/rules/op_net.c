@@ -1,108 +1,256 @@
-/* The network operators: cidr_anywhere, on a CIDR block or a list of them,
- * and port_open, on one security group rule in the inline shape
- * {protocol, from_port, to_port, ...}. */
-#include <arpa/inet.h>
+/* The network operators: cidr_anywhere, on a CIDR block or a list of them;
+ * port_open, on one security group rule in the inline shape {protocol,
+ * from_port, to_port, cidr_blocks, ipv6_cidr_blocks, ...}; and
+ * open_to_anywhere, on a list of such rules. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 
+#include "cidr.h"
 #include "ops.h"
 
-/* cidr_anywhere */
-
-/* Parses an IPv4 or IPv6 network in CIDR notation, or a bare address (a
- * network of one: /32 or /128). Returns 1 and stores the prefix length and
- * the family, or 0 when `text` is not such a network. */
-static int parse_cidr(const char *text, unsigned *prefix, int *family)
+static const char *json_kind(const json_t *value)
 {
-    char address[INET6_ADDRSTRLEN + 1];
-    const char *slash = strchr(text, '/');
-    size_t length = slash ? (size_t)(slash - text) : strlen(text);
-    if (length == 0 || length >= sizeof(address))
-        return 0;
-    memcpy(address, text, length);
-    address[length] = '\0';
-
-    unsigned char bytes[16];
-    *family = strchr(address, ':') ? AF_INET6 : AF_INET;
-    if (inet_pton(*family, address, bytes) != 1)
-        return 0;
-
-    unsigned max = *family == AF_INET6 ? 128 : 32;
-    if (!slash) {
-        *prefix = max;
-        return 1;
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "a list";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
     }
-    const char *digits = slash + 1;
-    size_t count = strspn(digits, "0123456789");
-    if (count == 0 || count > 3 || digits[count] != '\0')
-        return 0;
-    *prefix = (unsigned)strtoul(digits, NULL, 10);
-    return *prefix <= max;
 }
 
-/* Returns whether a string is a network of prefix length 0, which covers
- * every address of its family whatever address it is written with. */
-static int is_anywhere(const json_t *value)
-{
-    unsigned prefix;
-    int family;
-    return json_is_string(value) && parse_cidr(json_string_value(value), &prefix, &family) &&
-           prefix == 0;
-}
+/* Reading CIDR blocks. A value that holds blocks (cidr_blocks,
+ * ipv6_cidr_blocks) is a list of strings; one string also counts as a list
+ * of one. */
 
-static tv cidr_item(const cursor *item, eval_result *out, int *unknown)
+typedef enum block_kind {
+    BLOCK_NONE,    /* missing, a reference, or a string that is no CIDR block */
+    BLOCK_KNOWN,   /* a CIDR block */
+    BLOCK_UNKNOWN, /* not known until apply, and could be any block */
+    BLOCK_INVALID  /* not a string, or a string with a NUL in it */
+} block_kind;
+
+static size_t block_count(const cursor *list)
 {
-    switch (cursor_state(item)) {
+    switch (cursor_state(list)) {
     case VALUE_MISSING:
-        return TV_FALSE;
+        return 0;
     case VALUE_UNKNOWN:
-        /* A reference names another resource's block (a VPC's, say), so
-         * it is a concrete network; anything else might be 0.0.0.0/0. */
-        if (cursor_is_concrete(item))
-            return TV_FALSE;
-        if (!*unknown) {
-            *unknown = 1;
-            result_set(out, TV_UNKNOWN, item);
-            result_note(out, "the CIDR block is not known until apply");
-        }
-        return TV_UNKNOWN;
+        return 1;
     case VALUE_PRESENT:
         break;
     }
-    if (!is_anywhere(item->value))
-        return TV_FALSE;
+    return json_is_array(list->value) ? json_array_size(list->value) : 1;
+}
 
-    int family;
-    unsigned prefix;
-    parse_cidr(json_string_value(item->value), &prefix, &family);
-    result_set(out, TV_TRUE, item);
-    result_note(out, "\"%s\" covers every %s address", json_string_value(item->value),
-                family == AF_INET6 ? "IPv6" : "IPv4");
-    return TV_TRUE;
+/* Points `item` at item `index` of `list` (the list itself when it is not
+ * a JSON list). */
+static void block_item(const cursor *list, size_t index, cursor *item)
+{
+    if (cursor_state(list) == VALUE_PRESENT && json_is_array(list->value))
+        cursor_child_index(item, list, index);
+    else
+        *item = *list;
+}
+
+/* Reads one item. For BLOCK_INVALID, sets TV_ERROR on `invalid` with a
+ * note naming the item's path and what it is. */
+static block_kind read_block(const cursor *item, cidr_block *block, eval_result *invalid)
+{
+    switch (cursor_state(item)) {
+    case VALUE_MISSING:
+        return BLOCK_NONE;
+    case VALUE_UNKNOWN:
+        /* A reference names another resource's block (a VPC's, say), so
+         * it is a concrete network; anything else might be 0.0.0.0/0. */
+        return cursor_is_concrete(item) ? BLOCK_NONE : BLOCK_UNKNOWN;
+    case VALUE_PRESENT:
+        break;
+    }
+
+    result_set(invalid, TV_ERROR, item);
+    if (!json_is_string(item->value)) {
+        if (item->key)
+            result_note(invalid, "%s is %s; it must be a CIDR block or a list of them",
+                        sb_str(&invalid->path), json_kind(item->value));
+        else
+            result_note(invalid, "%s is %s; each CIDR block must be a string",
+                        sb_str(&invalid->path), json_kind(item->value));
+        return BLOCK_INVALID;
+    }
+    const char *text = json_string_value(item->value);
+    size_t length = json_string_length(item->value);
+    if (memchr(text, '\0', length)) {
+        result_note(invalid, "%s contains a NUL character, so it is not a CIDR block",
+                    sb_str(&invalid->path));
+        return BLOCK_INVALID;
+    }
+    return cidr_parse(text, length, block) ? BLOCK_KNOWN : BLOCK_NONE;
+}
+
+static const char *family_name(cidr_family family)
+{
+    return family == CIDR_IPV6 ? "IPv6" : "IPv4";
+}
+
+/* Moves `r` into `first` unless `first` already has a result. */
+static void keep_first(eval_result *first, int *have, eval_result *r)
+{
+    if (!*have) {
+        result_move(first, r);
+        *have = 1;
+    }
+}
+
+/* Names a few items in a note: `"a"`, `"a" and "b"`, `"a", "b", "c" and 2
+ * more`. */
+#define NAMED_MAX 3
+
+typedef struct name_list {
+    strbuf text;
+    size_t count;
+    char *last; /* the latest name, held back until the next or the end */
+} name_list;
+
+static void names_add(name_list *list, const char *name)
+{
+    if (list->count < NAMED_MAX) {
+        if (list->last) {
+            if (list->count > 1)
+                sb_puts(&list->text, ", ");
+            sb_puts(&list->text, list->last);
+            free(list->last);
+        }
+        list->last = strdup(name);
+    }
+    list->count++;
+}
+
+static void names_finish(name_list *list, strbuf *out)
+{
+    sb_puts(out, sb_str(&list->text));
+    if (list->last) {
+        if (list->count > 1)
+            sb_puts(out, list->count > NAMED_MAX ? ", " : " and ");
+        sb_puts(out, list->last);
+    }
+    if (list->count > NAMED_MAX)
+        sb_printf(out, " and %zu more", list->count - NAMED_MAX);
+}
+
+static void names_free(name_list *list)
+{
+    sb_free(&list->text);
+    free(list->last);
+}
+
+/* cidr_anywhere */
+
+/* Appends the quoted blocks of `family` in `list` to `names`. */
+static void name_blocks(const cursor *list, cidr_family family, name_list *names)
+{
+    size_t count = block_count(list);
+    for (size_t i = 0; i < count; i++) {
+        cursor item;
+        cidr_block block;
+        eval_result ignored;
+        result_init(&ignored);
+        block_item(list, i, &item);
+        if (read_block(&item, &block, &ignored) == BLOCK_KNOWN && block.family == family) {
+            strbuf quoted = STRBUF_INIT;
+            sb_printf(&quoted, "\"%s\"", json_string_value(item.value));
+            names_add(names, sb_str(&quoted));
+            sb_free(&quoted);
+        }
+        result_free(&ignored);
+    }
 }
 
 static void cidr_eval(const void *state, const cursor *at, eval_result *out)
 {
     (void)state;
-    int unknown = 0;
+    cidr_set blocks = CIDR_SET_INIT;
+    eval_result invalid, unknown;
+    result_init(&invalid);
+    result_init(&unknown);
+    int have_invalid = 0, have_unknown = 0, failed = 0;
 
-    if (cursor_state(at) != VALUE_PRESENT || !json_is_array(at->value)) {
-        if (cidr_item(at, out, &unknown) == TV_FALSE)
-            result_set(out, TV_FALSE, at);
-        return;
-    }
-
-    for (size_t i = 0; i < json_array_size(at->value); i++) {
+    size_t count = block_count(at);
+    for (size_t i = 0; i < count; i++) {
         cursor item;
-        cursor_child_index(&item, at, i);
-        if (cidr_item(&item, out, &unknown) == TV_TRUE)
-            return;
+        cidr_block block;
+        eval_result r;
+        result_init(&r);
+        block_item(at, i, &item);
+        switch (read_block(&item, &block, &r)) {
+        case BLOCK_KNOWN:
+            /* A network of prefix length 0 covers every address of its
+             * family whatever address it is written with. */
+            if (block.prefix == 0) {
+                result_set(out, TV_TRUE, &item);
+                result_note(out, "\"%s\" covers every %s address",
+                            json_string_value(item.value), family_name(block.family));
+                result_free(&r);
+                goto done;
+            }
+            failed |= cidr_set_add(&blocks, &block) < 0;
+            break;
+        case BLOCK_UNKNOWN:
+            result_set(&r, TV_UNKNOWN, &item);
+            result_note(&r, "the CIDR block is not known until apply");
+            keep_first(&unknown, &have_unknown, &r);
+            break;
+        case BLOCK_INVALID:
+            keep_first(&invalid, &have_invalid, &r);
+            break;
+        case BLOCK_NONE:
+            break;
+        }
+        result_free(&r);
     }
-    if (!unknown)
+
+    for (int f = CIDR_IPV4; f <= CIDR_IPV6; f++) {
+        if (!cidr_set_covers(&blocks, (cidr_family)f))
+            continue;
+        name_list names = {STRBUF_INIT, 0, NULL};
+        strbuf note = STRBUF_INIT;
+        name_blocks(at, (cidr_family)f, &names);
+        names_finish(&names, &note);
+        result_set(out, TV_TRUE, at);
+        result_note(out, "%s together cover every %s address", sb_str(&note),
+                    family_name((cidr_family)f));
+        sb_free(&note);
+        names_free(&names);
+        goto done;
+    }
+
+    if (failed) {
+        result_set(out, TV_ERROR, at);
+        result_note(out, "out of memory reading the CIDR blocks of %s", sb_str(&out->path));
+    } else if (have_invalid) {
+        result_move(out, &invalid);
+    } else if (have_unknown) {
+        result_move(out, &unknown);
+    } else {
         result_set(out, TV_FALSE, at);
+    }
+
+done:
+    result_free(&invalid);
+    result_free(&unknown);
+    cidr_set_free(&blocks);
 }
 
 /* port_open */
@@ -135,6 +283,8 @@ typedef struct port_state {
 /* Reads an integer written as a JSON number or a decimal string. */
 static int read_integer(const json_t *value, long *out)
 {
+    if (json_is_string(value) && strlen(json_string_value(value)) != json_string_length(value))
+        return 0; /* a NUL inside: no number */
     double number;
     if (!json_as_number(value, &number) || number != floor(number) || fabs(number) > 1e9)
         return 0;
@@ -150,6 +300,8 @@ static int read_protocol(const json_t *value, long *number)
 {
     if (json_is_string(value)) {
         const char *text = json_string_value(value);
+        if (strlen(text) != json_string_length(value))
+            return 0; /* a NUL inside: no protocol name */
         if (strcasecmp(text, "all") == 0) {
             *number = PROTOCOL_ALL;
             return 1;
@@ -369,6 +521,200 @@ static void port_eval(const void *opaque, const cursor *at, eval_result *out)
     decide_ports(state, at, name, out);
 }
 
+/* Appends the port the condition tests: "port 22", or "ICMP type 8" when
+ * it lists only ICMP protocols. */
+static void describe_port(const port_state *state, strbuf *sb)
+{
+    unsigned icmp = 0;
+    for (size_t i = 0; i < PROTOCOL_NAME_COUNT; i++)
+        if (protocol_names[i].number == PROTOCOL_ICMP || protocol_names[i].number == PROTOCOL_ICMPV6)
+            icmp |= 1u << i;
+    if ((state->protocols & ~icmp) == 0)
+        sb_printf(sb, "ICMP type %ld", state->port);
+    else
+        sb_printf(sb, "port %ld", state->port);
+}
+
+/* open_to_anywhere */
+
+/* What the rules of one address family let through. */
+typedef struct family_scan {
+    cidr_set opened;     /* blocks of rules that let the port through */
+    cidr_set perhaps;    /* those, and blocks of rules that might */
+    size_t first_rule;   /* the first rule with a block in `opened`, or SIZE_MAX */
+    size_t last_rule;    /* the last one, or SIZE_MAX */
+    name_list rules;     /* the rules with a block in `opened` */
+    name_list blocks;    /* those blocks, quoted */
+} family_scan;
+
+typedef struct open_scan {
+    family_scan family[2];
+    eval_result invalid, unknown, perhaps;
+    int have_invalid, have_unknown, have_perhaps, failed;
+} open_scan;
+
+/* Reads the blocks of one rule's cidr_blocks or ipv6_cidr_blocks into the
+ * scan. `opens` is TV_TRUE when the rule lets the port through and
+ * TV_UNKNOWN when it might, with `why` giving the unknown part. */
+static void scan_blocks(open_scan *scan, const cursor *rule, size_t index, const char *field,
+                        tv opens, eval_result *why)
+{
+    cursor list;
+    cursor_child_key(&list, rule, field);
+    size_t count = block_count(&list);
+    for (size_t i = 0; i < count; i++) {
+        cursor item;
+        cidr_block block;
+        eval_result r;
+        result_init(&r);
+        block_item(&list, i, &item);
+        switch (read_block(&item, &block, &r)) {
+        case BLOCK_KNOWN: {
+            family_scan *family = &scan->family[block.family];
+            scan->failed |= cidr_set_add(&family->perhaps, &block) < 0;
+            if (opens == TV_UNKNOWN) {
+                keep_first(&scan->perhaps, &scan->have_perhaps, why);
+                break;
+            }
+            scan->failed |= cidr_set_add(&family->opened, &block) < 0;
+            if (family->last_rule != index) {
+                strbuf name = STRBUF_INIT;
+                cursor_render_path(rule, &name);
+                if (family->first_rule == SIZE_MAX)
+                    family->first_rule = index;
+                family->last_rule = index;
+                names_add(&family->rules, sb_str(&name));
+                sb_free(&name);
+            }
+            strbuf quoted = STRBUF_INIT;
+            sb_printf(&quoted, "\"%s\"", json_string_value(item.value));
+            names_add(&family->blocks, sb_str(&quoted));
+            sb_free(&quoted);
+            break;
+        }
+        case BLOCK_UNKNOWN:
+            result_set(&r, TV_UNKNOWN, &item);
+            result_note(&r, "%s is not known until apply and could be any CIDR block",
+                        sb_str(&r.path));
+            keep_first(&scan->unknown, &scan->have_unknown, &r);
+            break;
+        case BLOCK_INVALID:
+            keep_first(&scan->invalid, &scan->have_invalid, &r);
+            break;
+        case BLOCK_NONE:
+            break;
+        }
+        result_free(&r);
+    }
+}
+
+static void open_scan_free(open_scan *scan)
+{
+    for (int f = 0; f < 2; f++) {
+        cidr_set_free(&scan->family[f].opened);
+        cidr_set_free(&scan->family[f].perhaps);
+        names_free(&scan->family[f].rules);
+        names_free(&scan->family[f].blocks);
+    }
+    result_free(&scan->invalid);
+    result_free(&scan->unknown);
+    result_free(&scan->perhaps);
+}
+
+static void open_eval(const void *opaque, const cursor *at, eval_result *out)
+{
+    const port_state *state = opaque;
+    switch (cursor_state(at)) {
+    case VALUE_MISSING:
+        result_set(out, TV_FALSE, at);
+        return;
+    case VALUE_UNKNOWN:
+        result_set(out, TV_UNKNOWN, at);
+        result_note(out, "the rules in %s are not known until apply", sb_str(&out->path));
+        return;
+    case VALUE_PRESENT:
+        break;
+    }
+    if (!json_is_array(at->value)) {
+        result_set(out, TV_ERROR, at);
+        result_note(out, "%s is %s; it must be a list of security group rules",
+                    sb_str(&out->path), json_kind(at->value));
+        return;
+    }
+
+    open_scan scan;
+    memset(&scan, 0, sizeof(scan));
+    for (int f = 0; f < 2; f++)
+        scan.family[f].first_rule = scan.family[f].last_rule = SIZE_MAX;
+    result_init(&scan.invalid);
+    result_init(&scan.unknown);
+    result_init(&scan.perhaps);
+
+    for (size_t i = 0; i < json_array_size(at->value); i++) {
+        cursor rule;
+        cursor_child_index(&rule, at, i);
+        eval_result opens;
+        result_init(&opens);
+        result_set(&opens, TV_FALSE, &rule);
+        port_eval(state, &rule, &opens);
+
+        if (opens.value == TV_ERROR) {
+            keep_first(&scan.invalid, &scan.have_invalid, &opens);
+        } else if (opens.value != TV_FALSE && cursor_state(&rule) == VALUE_UNKNOWN) {
+            /* The whole rule is unknown: any port, any block. */
+            result_set(&opens, TV_UNKNOWN, &rule);
+            result_note(&opens, "%s is not known until apply", sb_str(&opens.path));
+            keep_first(&scan.unknown, &scan.have_unknown, &opens);
+        } else if (opens.value != TV_FALSE) {
+            scan_blocks(&scan, &rule, i, "cidr_blocks", opens.value, &opens);
+            scan_blocks(&scan, &rule, i, "ipv6_cidr_blocks", opens.value, &opens);
+        }
+        result_free(&opens);
+    }
+
+    /* The family whose covering rules start first decides. */
+    int decided = -1;
+    for (int f = CIDR_IPV4; f <= CIDR_IPV6; f++) {
+        family_scan *family = &scan.family[f];
+        if (family->first_rule != SIZE_MAX && cidr_set_covers(&family->opened, (cidr_family)f) &&
+            (decided < 0 || family->first_rule < scan.family[decided].first_rule))
+            decided = f;
+    }
+
+    if (decided >= 0) {
+        family_scan *family = &scan.family[decided];
+        cursor rule;
+        cursor_child_index(&rule, at, family->first_rule);
+        strbuf note = STRBUF_INIT;
+        names_finish(&family->rules, &note);
+        sb_puts(&note, family->rules.count > 1 ? " allow " : " allows ");
+        describe_port(state, &note);
+        sb_puts(&note, " from ");
+        names_finish(&family->blocks, &note);
+        sb_printf(&note, ", which %s every %s address",
+                  family->blocks.count > 1 ? "together cover" : "covers",
+                  family_name((cidr_family)decided));
+        result_set(out, TV_TRUE, &rule);
+        result_note(out, "%s", sb_str(&note));
+        sb_free(&note);
+    } else if (scan.failed) {
+        result_set(out, TV_ERROR, at);
+        result_note(out, "out of memory reading the rules of %s", sb_str(&out->path));
+    } else if (scan.have_invalid) {
+        result_move(out, &scan.invalid);
+    } else if (scan.have_unknown) {
+        result_move(out, &scan.unknown);
+    } else if (scan.have_perhaps && (cidr_set_covers(&scan.family[CIDR_IPV4].perhaps, CIDR_IPV4) ||
+                                     cidr_set_covers(&scan.family[CIDR_IPV6].perhaps, CIDR_IPV6))) {
+        /* The blocks cover every address only with a rule whose ports or
+         * protocol are not known until apply. */
+        result_move(out, &scan.perhaps);
+    } else {
+        result_set(out, TV_FALSE, at);
+    }
+    open_scan_free(&scan);
+}
+
 /* The table entries. */
 
 static void no_state_free(void *state)
@@ -393,4 +739,8 @@ const domain_op op_cidr_anywhere = {
 
 const domain_op op_port_open = {
     "port_open", port_params, port_compile, port_free, port_eval,
+};
+
+const domain_op op_open_to_anywhere = {
+    "open_to_anywhere", port_params, port_compile, port_free, open_eval,
 };

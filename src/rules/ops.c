@@ -9,6 +9,7 @@ static const domain_op *const operators[] = {
     &op_iam_wildcard_action,
     &op_cidr_anywhere,
     &op_port_open,
+    &op_open_to_anywhere,
     &op_filter_pattern_matches,
 };
 

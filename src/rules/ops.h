@@ -40,12 +40,14 @@ const domain_op *domain_op_find(const char *name);
  * documentation test and error messages listing valid operators). */
 void domain_op_foreach(void (*fn)(const domain_op *op, void *ctx), void *ctx);
 
-/* The operators, one per source file. */
+/* The operators, defined in op_iam.c, op_iam_public.c, op_net.c and
+ * op_filter.c. */
 extern const domain_op op_iam_admin;
 extern const domain_op op_iam_public_principal;
 extern const domain_op op_iam_wildcard_action;
 extern const domain_op op_cidr_anywhere;
 extern const domain_op op_port_open;
+extern const domain_op op_open_to_anywhere;
 extern const domain_op op_filter_pattern_matches;
 
 #endif

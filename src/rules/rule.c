@@ -41,6 +41,7 @@ void rule_free(soc2_rule *rule)
     free(rule->remediation);
     free(rule->message);
     free(rule->source);
+    free(rule->pointer);
     for (size_t i = 0; i < rule->type_count; i++)
         free(rule->types[i]);
     free(rule->types);

@@ -20,6 +20,7 @@ struct soc2_rule {
     char *remediation;
     char *message; /* sentence for a failed finding; the title when absent */
     char *source;
+    char *pointer; /* JSON pointer of the rule in its document, or NULL */
     soc2_severity severity;
     soc2_rule_scope scope;
     soc2_rule_origin origin;
@@ -40,6 +41,9 @@ struct soc2_engine {
 };
 
 void rule_free(soc2_rule *rule);
+
+/* Returns whether `id` is a valid rule ID: letters, digits, '-', '_', '.'. */
+int rule_id_is_valid(const char *id);
 
 /* Adds a control unless the rule already lists it. Returns 0 or -1 when
  * memory runs out. */

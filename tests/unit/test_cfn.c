@@ -1237,6 +1237,147 @@ START_TEST(error_structure_pointers)
 }
 END_TEST
 
+/* Logical IDs of resources and parameters are 1 to 255 characters from
+ * A-Z, a-z and 0-9, unique across both sections. Text reports print
+ * resource addresses, which are logical IDs. */
+START_TEST(error_invalid_logical_ids)
+{
+    char long_id[300];
+    memset(long_id, 'A', 256);
+    long_id[256] = '\0';
+    char long_text[512];
+    snprintf(long_text, sizeof(long_text), "{'Resources': {'%s': {'Type': 'Test::Echo'}}}",
+             long_id);
+
+    const struct {
+        const char *text;
+        const char *pointer;
+        const char *message;
+    } cases[] = {
+        {"{'Resources': {'': {'Type': 'Test::Echo'}}}", "/Resources/",
+         "the resource logical ID \"\" is invalid; a logical ID is 1 to 255 characters from "
+         "A-Z, a-z and 0-9"},
+        {"{'Resources': {'Web SG': {'Type': 'Test::Echo'}}}", "/Resources/Web SG",
+         "the resource logical ID \"Web SG\" is invalid"},
+        {"{'Resources': {'S G/\\n\\'x': {'Type': 'Test::Echo'}}}", "/Resources/S G~1\n\"x",
+         "the resource logical ID \"S G/\\n\\\"x\" is invalid"},
+        {"{'Resources': {'Ok': {'Type': 'Test::Echo'}, 'web-sg': {'Type': 'Test::Echo'}}}",
+         "/Resources/web-sg", "\"web-sg\""},
+        {"{'Resources': {'Caf\u00e9': {'Type': 'Test::Echo'}}}", "/Resources/Caf\u00e9",
+         "\"Caf\u00e9\" is invalid"},
+        {"{'Parameters': {'Env_Name': {'Type': 'String'}}, 'Resources': {'E': {'Type': "
+         "'Test::Echo'}}}",
+         "/Parameters/Env_Name", "the parameter logical ID \"Env_Name\" is invalid"},
+        {"{'Parameters': {'Web': {'Type': 'String'}}, 'Resources': {'Web': {'Type': "
+         "'Test::Echo'}}}",
+         "/Resources/Web",
+         "\"Web\" is the logical ID of both a parameter and a resource; logical IDs must be "
+         "unique"},
+        {"{'AWSTemplateFormatVersion': '2010-09-09', 'Transform': 'AWS::LanguageExtensions',"
+         " 'Resources': {'Fn::ForEach::Topics': ['T', ['a'], {'Topic${T}': {'Type': "
+         "'AWS::SNS::Topic'}}]}}",
+         "/Resources/Fn::ForEach::Topics", "AWS::LanguageExtensions transform is not expanded"},
+        {long_text, NULL, "is invalid; a logical ID is 1 to 255 characters"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const soc2_error *e = load_error(cases[i].text);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "case %zu: code %d", i, e->code);
+        if (cases[i].pointer)
+            ck_assert_msg(e->pointer && strcmp(e->pointer, cases[i].pointer) == 0,
+                          "case %zu: pointer %s", i, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "case %zu: %s", i,
+                      e->message);
+        ck_assert_msg(strchr(e->message, '\n') == NULL, "case %zu: newline in %s", i,
+                      e->message);
+    }
+
+    /* A long ID is cut in the message, and 255 characters are allowed. */
+    const soc2_error *e = load_error(long_text);
+    ck_assert_uint_lt(strlen(e->message), 300);
+    ck_assert_msg(strstr(e->message, "(at /Resources/AAAAAAAAAA") != NULL, "%s", e->message);
+    ck_assert_msg(strstr(e->message, "A\u2026)") != NULL, "%s", e->message);
+    ck_assert_uint_eq(strlen(e->pointer), strlen("/Resources/") + 256);
+    loaded l;
+    long_id[255] = '\0';
+    snprintf(long_text, sizeof(long_text), "{'Resources': {'%s': {'Type': 'Test::Echo'}}}",
+             long_id);
+    load_template(&l, long_text);
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    ck_assert_ptr_nonnull(resource(&l, long_id));
+    release(&l);
+}
+END_TEST
+
+/* A property the table maps as a block takes an object or a list of
+ * objects, and one mapped inline takes an object. */
+START_TEST(error_block_property_not_object)
+{
+    static const struct {
+        const char *resource;
+        const char *pointer;
+        const char *message;
+    } cases[] = {
+        {"{'Type': 'AWS::EC2::SecurityGroup', 'Properties': {'GroupDescription': 'd',"
+         " 'SecurityGroupIngress': 'x'}}",
+         "/SecurityGroupIngress",
+         "SecurityGroupIngress must be a list of objects or an object, not a string"},
+        {"{'Type': 'AWS::EC2::SecurityGroup', 'Properties': {'SecurityGroupEgress': 443}}",
+         "/SecurityGroupEgress",
+         "SecurityGroupEgress must be a list of objects or an object, not a number"},
+        {"{'Type': 'AWS::EC2::SecurityGroup', 'Properties': {'SecurityGroupIngress': null}}",
+         "/SecurityGroupIngress", "SecurityGroupIngress must be a list of objects or an object, "
+                                  "not null"},
+        {"{'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
+         " 'SecurityGroupIngress': [{'IpProtocol': '-1', 'CidrIp': '10.0.0.0/8'}, 'x']}}",
+         "/SecurityGroupIngress/1",
+         "each element of SecurityGroupIngress must be an object, not a string"},
+        {"{'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
+         " 'SecurityGroupIngress': {'Fn::If': ['C', [['x']], []]}}}",
+         "/SecurityGroupIngress/0",
+         "each element of SecurityGroupIngress must be an object, not a list"},
+        {"{'Type': 'AWS::IAM::Role', 'Properties': {'Policies': true}}", "/Policies",
+         "Policies must be a list of objects or an object, not a boolean"},
+        {"{'Type': 'AWS::EC2::Instance', 'Properties': {'BlockDeviceMappings': ["
+         " {'DeviceName': '/dev/xvda', 'Ebs': 'gp3'}]}}",
+         "/BlockDeviceMappings/0/Ebs", "Ebs must be a list of objects or an object, not a string"},
+        {"{'Type': 'AWS::EC2::LaunchTemplate', 'Properties': {'LaunchTemplateData': 'x'}}",
+         "/LaunchTemplateData", "LaunchTemplateData must be an object, not a string"},
+        {"{'Type': 'AWS::EC2::LaunchTemplate', 'Properties': {'LaunchTemplateData': {"
+         " 'NetworkInterfaces': 'eni'}}}",
+         "/LaunchTemplateData/NetworkInterfaces",
+         "NetworkInterfaces must be a list of objects or an object, not a string"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[1024];
+        snprintf(text, sizeof(text),
+                 "{'Conditions': {'C': {'Fn::Equals': [1, 1]}}, 'Resources': {'R': %s}}",
+                 cases[i].resource);
+        const soc2_error *e = load_error(text);
+        char pointer[128];
+        snprintf(pointer, sizeof(pointer), "/Resources/R/Properties%s", cases[i].pointer);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "case %zu: code %d", i, e->code);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, pointer) == 0, "case %zu: pointer %s", i,
+                      e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "case %zu: %s", i,
+                      e->message);
+    }
+
+    /* Unknown values and AWS::NoValue are not rejected. */
+    loaded l;
+    load_template(&l, "{'Parameters': {'Rules': {'Type': 'String'}},"
+                      " 'Resources': {'Sg': {'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
+                      "  'SecurityGroupIngress': {'Ref': 'Rules'},"
+                      "  'SecurityGroupEgress': [{'Ref': 'Rules'}, {'Ref': 'AWS::NoValue'}]}},"
+                      "  'Tpl': {'Type': 'AWS::EC2::LaunchTemplate', 'Properties': {"
+                      "  'LaunchTemplateData': {'Ref': 'Rules'}}}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    ck_assert(is_unknown(resource(&l, "Sg"), "ingress"));
+    ck_assert(is_unknown(resource(&l, "Sg"), "egress[0]"));
+    ck_assert(is_unknown(resource(&l, "Tpl"), "launch_template_data"));
+    release(&l);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("cfn");
@@ -1281,6 +1422,8 @@ Suite *make_suite(void)
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, error_template_without_resources);
     tcase_add_test(errors, error_structure_pointers);
+    tcase_add_test(errors, error_invalid_logical_ids);
+    tcase_add_test(errors, error_block_property_not_object);
     suite_add_tcase(s, errors);
     return s;
 }

@@ -415,6 +415,42 @@ START_TEST(condition_functions_as_values)
 }
 END_TEST
 
+/* Outside the Conditions section, Condition is an ordinary key (an IAM
+ * statement's), and an Fn::ForEach::Name loop may sit beside other keys. */
+START_TEST(function_like_keys_in_plain_objects)
+{
+    loaded l;
+    load_template(&l, "{'Conditions': {'C': {'Fn::Equals': [1, 1]}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'statement': {'Effect': 'Deny', 'Action': 's3:*',"
+                      "                'Condition': {'Bool': {'aws:SecureTransport': 'false'}}},"
+                      "  'named': {'Condition': 'C'},"
+                      "  'loop': {'Fn::ForEach::Tags': ['T', ['a'], {'${T}': 'x'}], 'Name': 'n'}}}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "statement.Condition", "{'Bool': {'aws:SecureTransport': 'false'}}");
+    ck_assert_attr(r, "statement.Effect", "'Deny'");
+    ck_assert_attr(r, "named", "{'Condition': 'C'}");
+    ck_assert_attr(r, "loop.Name", "'n'");
+    ck_assert(r->unknown == NULL);
+    release(&l);
+}
+END_TEST
+
+/* A Ref or Fn::GetAtt to a resource from a condition is no self-reference,
+ * even when the condition is first evaluated for that resource's Fn::If. */
+START_TEST(condition_ref_not_self_reference)
+{
+    loaded l;
+    load_template(&l, "{'Conditions': {'C': {'Fn::Equals': [{'Ref': 'E'}, 'x']}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'v': {'Fn::If': ['C', 'a', 'b']}}}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    ck_assert_no_symbol(resource(&l, "E"), "v");
+    release(&l);
+}
+END_TEST
+
 /* Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64. */
 
 START_TEST(sub_both_forms)
@@ -912,6 +948,220 @@ START_TEST(error_malformed_functions)
 }
 END_TEST
 
+START_TEST(error_function_beside_other_keys)
+{
+    static const struct {
+        const char *properties;
+        const char *pointer;
+        const char *message;
+    } cases[] = {
+        {"{'v': {'Ref': 'P', 'Other': 1}}", "/Properties/v",
+         "the intrinsic function \"Ref\" must be the only key of its object, but the object "
+         "also has the key \"Other\""},
+        {"{'v': {'Fn::Sub': 'x', 'Fn::Join': ['', ['a']]}}", "/Properties/v",
+         "\"Fn::Sub\" must be the only key of its object, but the object also has the key "
+         "\"Fn::Join\""},
+        {"{'v': {'Other': 1, 'Fn::GetAtt': ['F', 'Arn']}}", "/Properties/v",
+         "\"Fn::GetAtt\" must be the only key of its object, but the object also has the key "
+         "\"Other\""},
+        {"{'v': {'Fn::Transform': {}, 'a': 2}}", "/Properties/v", "\"Fn::Transform\""},
+        {"{'v': [{'Ref': 'AWS::NoValue', 'Fn::If': ['C', 1, 2]}]}", "/Properties/v/0",
+         "\"Ref\" must be the only key"},
+        {"{'Fn::If': ['C', {}, {}], 'BucketName': 'x'}", "/Properties", "\"Fn::If\""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "{'Parameters': {'P': {'Type': 'String', 'Default': 'p'}},"
+                 " 'Conditions': {'C': {'Fn::Equals': [1, 1]}},"
+                 " 'Resources': {'F': {'Type': 'Test::Echo'},"
+                 "  'E': {'Type': 'Test::Echo', 'Properties': %s}}}",
+                 cases[i].properties);
+        const soc2_error *e = load_error(text);
+        char pointer[128];
+        snprintf(pointer, sizeof(pointer), "/Resources/E%s", cases[i].pointer);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "%s: code %d", cases[i].properties, e->code);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, pointer) == 0, "%s: pointer %s",
+                      cases[i].properties, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "%s: message %s",
+                      cases[i].properties, e->message);
+    }
+}
+END_TEST
+
+/* Where a condition is expected, Condition is an intrinsic function too. */
+START_TEST(error_condition_function_beside_other_keys)
+{
+    const soc2_error *e =
+        load_error("{'Conditions': {'D': {'Fn::Equals': [1, 1]},\n"
+                   "  'C': {'Fn::Not': [{'Condition': 'D', 'Other': 1}]}},\n"
+                   " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'C'}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Conditions/C/Fn::Not/0");
+    ck_assert_int_eq(e->line, 2);
+    ck_assert_msg(strstr(e->message, "\"Condition\" must be the only key of its object, but the "
+                                     "object also has the key \"Other\"") != NULL,
+                  "%s", e->message);
+
+    e = load_error("{'Conditions': {'C': {'Fn::Equals': [1, 1], 'Fn::Or': []}},"
+                   " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'C'}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Conditions/C");
+    ck_assert_msg(strstr(e->message, "\"Fn::Equals\" must be the only key") != NULL, "%s",
+                  e->message);
+}
+END_TEST
+
+/* Fn::And and Fn::Or take 2 to 10 conditions, in the Conditions section
+ * and as property values. */
+START_TEST(error_and_or_operand_count)
+{
+    static const char *const functions[] = {"Fn::And", "Fn::Or"};
+    for (size_t f = 0; f < 2; f++) {
+        for (int count = 0; count <= 12; count++) {
+            strbuf operands = STRBUF_INIT;
+            for (int i = 0; i < count; i++)
+                sb_printf(&operands, "%s{'Condition': 'T'}", i ? ", " : "");
+            char text[1024];
+            snprintf(text, sizeof(text),
+                     "{'Conditions': {'T': {'Fn::Equals': [1, 1]},"
+                     "  'C': {'%s': [%s]}},"
+                     " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'C'}}}",
+                     functions[f], sb_str(&operands));
+            sb_free(&operands);
+
+            loaded l;
+            load_template(&l, text);
+            if (count >= 2 && count <= 10) {
+                ck_assert_msg(l.rc == SOC2_OK, "%s of %d: %s", functions[f], count,
+                              soc2_error_last()->message);
+                ck_assert_uint_eq(l.loader.count, 1);
+            } else {
+                const soc2_error *e = soc2_error_last();
+                char pointer[64];
+                snprintf(pointer, sizeof(pointer), "/Conditions/C/%s", functions[f]);
+                ck_assert_msg(l.rc == SOC2_EFORMAT, "%s of %d: status %d", functions[f], count,
+                              l.rc);
+                ck_assert_str_eq(e->pointer, pointer);
+                ck_assert_msg(strstr(e->message, "needs a list of 2 to 10 conditions") != NULL,
+                              "%s", e->message);
+            }
+            release(&l);
+        }
+    }
+
+    const soc2_error *e = load_error("{'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                                     "  'v': {'Fn::Or': [{'Fn::Equals': [1, 1]}]}}}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Resources/E/Properties/v/Fn::Or");
+}
+END_TEST
+
+/* A resource whose properties refer to the resource itself depends on
+ * itself, which CloudFormation rejects. */
+START_TEST(error_self_reference)
+{
+    static const struct {
+        const char *value;
+        const char *pointer;
+        const char *function;
+    } cases[] = {
+        {"{'Ref': 'E'}", "/Ref", "Ref"},
+        {"{'Fn::GetAtt': 'E.Arn'}", "/Fn::GetAtt", "Fn::GetAtt"},
+        {"{'Fn::GetAtt': ['E', 'Arn']}", "/Fn::GetAtt/0", "Fn::GetAtt"},
+        {"{'Fn::Sub': 'arn:${E}'}", "/Fn::Sub", "Fn::Sub"},
+        {"{'Fn::Sub': '${E.Arn}/x'}", "/Fn::Sub", "Fn::Sub"},
+        {"{'Fn::Sub': ['${E}', {'A': 1}]}", "/Fn::Sub/0", "Fn::Sub"},
+        {"{'Fn::If': ['C', {'Ref': 'E'}, 'x']}", "/Fn::If/1/Ref", "Ref"},
+        {"[{'Fn::Join': ['', [{'Ref': 'E'}]]}]", "/0/Fn::Join/1/0/Ref", "Ref"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "{'Conditions': {'C': {'Fn::Equals': [1, 1]}},"
+                 " 'Resources': {'F': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'E'}}},"
+                 "  'E': {'Type': 'Test::Echo', 'Properties': {'v': %s}}}}",
+                 cases[i].value);
+        const soc2_error *e = load_error(text);
+        char pointer[128];
+        snprintf(pointer, sizeof(pointer), "/Resources/E/Properties/v%s", cases[i].pointer);
+        char message[128];
+        snprintf(message, sizeof(message),
+                 "%s refers to resource \"E\" from its own properties, a circular dependency",
+                 cases[i].function);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "%s: code %d", cases[i].value, e->code);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, pointer) == 0, "%s: pointer %s",
+                      cases[i].value, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, message) != NULL, "%s: message %s", cases[i].value,
+                      e->message);
+    }
+
+    /* The branch of a false condition is not resolved, so it depends on
+     * nothing. */
+    loaded l;
+    load_template(&l, "{'Conditions': {'No': {'Fn::Equals': [1, 2]}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  'v': {'Fn::If': ['No', {'Ref': 'E'}, 'x']}}}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    ck_assert_attr(resource(&l, "E"), "v", "'x'");
+    release(&l);
+}
+END_TEST
+
+/* A list type takes a comma-delimited string as Default, and any other type
+ * a string or a number. */
+START_TEST(error_parameter_default_type)
+{
+    static const struct {
+        const char *parameter;
+        const char *member;
+        const char *message;
+    } cases[] = {
+        {"{'Type': 'String', 'Default': ['a', 'b']}", "/Default",
+         "parameter \"P\" of Type \"String\": Default must be a string or a number"},
+        {"{'Type': 'String', 'Default': {'a': 1}}", "/Default", "Default must be a string or"},
+        {"{'Type': 'Number', 'Default': null}", "/Default", "Default must be a string or"},
+        {"{'Default': [1]}", "/Default", "of Type \"String\": Default must be a string or"},
+        {"{'Type': 'CommaDelimitedList', 'Default': ['a', 'b']}", "/Default",
+         "parameter \"P\" of Type \"CommaDelimitedList\": Default must be a string of "
+         "comma-delimited values"},
+        {"{'Type': 'CommaDelimitedList', 'Default': 3}", "/Default",
+         "Default must be a string of comma-delimited values"},
+        {"{'Type': 'List<Number>', 'Default': {'a': 1}}", "/Default",
+         "of Type \"List<Number>\": Default must be a string of comma-delimited values"},
+        {"{'Type': ['String'], 'Default': 'a'}", "/Type", "Type must be a parameter type name"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "{'Parameters': {'P': %s},"
+                 " 'Resources': {'E': {'Type': 'Test::Echo'}}}",
+                 cases[i].parameter);
+        const soc2_error *e = load_error(text);
+        char pointer[64];
+        snprintf(pointer, sizeof(pointer), "/Parameters/P%s", cases[i].member);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "%s: code %d", cases[i].parameter, e->code);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, pointer) == 0, "%s: pointer %s",
+                      cases[i].parameter, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "%s: message %s",
+                      cases[i].parameter, e->message);
+    }
+
+    /* Number and boolean defaults of types other than lists load. */
+    loaded l;
+    load_template(&l, "{'Parameters': {'S': {'Type': 'String', 'Default': 80},"
+                      "  'N': {'Type': 'Number', 'Default': 2.5},"
+                      "  'B': {'Type': 'String', 'Default': false},"
+                      "  'L': {'Type': 'List<Number>', 'Default': '1,2'}},"
+                      " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {"
+                      "  's': {'Ref': 'S'}, 'n': {'Ref': 'N'}, 'l': {'Ref': 'L'}}}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    ck_assert_attr(resource(&l, "E"), "s", "80");
+    ck_assert_attr(resource(&l, "E"), "l", "['1', '2']");
+    release(&l);
+}
+END_TEST
+
 START_TEST(error_nesting_too_deep)
 {
     strbuf text = STRBUF_INIT;
@@ -929,6 +1179,48 @@ START_TEST(error_nesting_too_deep)
     ck_assert_int_eq(rc, SOC2_ELIMIT);
     ck_assert_msg(strstr(soc2_error_last()->message, "nested deeper than") != NULL, "%s",
                   soc2_error_last()->message);
+    soc2_snapshot_free(s);
+    sb_free(&text);
+}
+END_TEST
+
+/* The error record keeps the whole pointer of a value nested past the
+ * limit; the message shows its first 10 and last 3 reference tokens. */
+START_TEST(error_nesting_message_short)
+{
+    strbuf text = STRBUF_INIT;
+    sb_puts(&text, "{\"Resources\": {\"E\": {\"Type\": \"Test::Echo\", \"Properties\": {\"v\": ");
+    for (int i = 0; i < CFN_MAX_DEPTH + 10; i++)
+        sb_putc(&text, '[');
+    for (int i = 0; i < CFN_MAX_DEPTH + 10; i++)
+        sb_putc(&text, ']');
+    sb_puts(&text, "}}}}");
+
+    soc2_snapshot *s;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    int rc = soc2_snapshot_load_buffer(s, sb_str(&text), text.len, "deep.json", SOC2_FORMAT_AUTO);
+    ck_assert_int_eq(rc, SOC2_ELIMIT);
+    const soc2_error *e = soc2_error_last();
+
+    static const char prefix[] = "/Resources/E/Properties/v";
+    ck_assert_ptr_nonnull(e->pointer);
+    ck_assert_msg(strncmp(e->pointer, prefix, strlen(prefix)) == 0, "pointer %.60s", e->pointer);
+    size_t indexes = 0;
+    for (const char *p = e->pointer + strlen(prefix); *p; p += 2) {
+        ck_assert_msg(p[0] == '/' && p[1] == '0', "pointer has %.4s after %zu indexes", p,
+                      indexes);
+        indexes++;
+    }
+    ck_assert_uint_ge(indexes, CFN_MAX_DEPTH - 10);
+    ck_assert_int_eq(e->line, 1);
+
+    static const char shown[] = "nested deeper than 1000 levels "
+                                "(at /Resources/E/Properties/v/0/0/0/0/0/0/\u2026/0/0/0)";
+    size_t length = strlen(e->message);
+    ck_assert_msg(length >= strlen(shown) &&
+                      strcmp(e->message + length - strlen(shown), shown) == 0,
+                  "message %.300s", e->message);
+    ck_assert_uint_lt(length, 200);
     soc2_snapshot_free(s);
     sb_free(&text);
 }
@@ -956,6 +1248,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, account_dependent_functions_unknown);
     tcase_add_test(tc, properties_wholly_unknown);
     tcase_add_test(tc, unknown_below_path_limit);
+    tcase_add_test(tc, function_like_keys_in_plain_objects);
+    tcase_add_test(tc, condition_ref_not_self_reference);
     suite_add_tcase(s, tc);
 
     TCase *errors = tcase_create("errors");
@@ -965,7 +1259,13 @@ Suite *make_suite(void)
     tcase_add_test(errors, error_condition_cycle);
     tcase_add_test(errors, error_undefined_condition);
     tcase_add_test(errors, error_malformed_functions);
+    tcase_add_test(errors, error_function_beside_other_keys);
+    tcase_add_test(errors, error_condition_function_beside_other_keys);
+    tcase_add_test(errors, error_and_or_operand_count);
+    tcase_add_test(errors, error_self_reference);
+    tcase_add_test(errors, error_parameter_default_type);
     tcase_add_test(errors, error_nesting_too_deep);
+    tcase_add_test(errors, error_nesting_message_short);
     suite_add_tcase(s, errors);
     return s;
 }

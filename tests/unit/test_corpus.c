@@ -36,7 +36,7 @@ static const expectation expected[] = {
      * passes, but SSH and RDP are open too and fail. The other groups only
      * admit traffic from other groups. */
     {ECS, "aws-ec2-no-public-ingress-ssh", "PublicLoadBalancerSG", FAIL,
-     "ingress[0].cidr_blocks[0]", ""},
+     "ingress[0]", ""},
     {ECS, "aws-ec2-no-public-ingress-ssh", "EcsHostSecurityGroup", PASS, NULL, NULL},
     {ECS, "aws-ec2-no-public-ingress-ssh", "PrivateLoadBalancerSG", PASS, NULL, NULL},
     {ECS, "aws-ec2-no-public-ingress-rdp", "PublicLoadBalancerSG", FAIL, NULL, ""},
@@ -95,11 +95,11 @@ static const expectation expected[] = {
     /* cfn_nag: SSH over IPv6 from ::/0 in three spellings fails; a real
      * prefix (2001:800::/21) passes. */
     {IPV6, "aws-ec2-no-public-ingress-ssh", "InstanceSecurityGroup", FAIL,
-     "ingress[0].ipv6_cidr_blocks[0]", ""},
+     "ingress[0]", ""},
     {IPV6, "aws-ec2-no-public-ingress-ssh", "InstanceSecurityGroup2", FAIL,
-     "ingress[0].ipv6_cidr_blocks[0]", ""},
+     "ingress[0]", ""},
     {IPV6, "aws-ec2-no-public-ingress-ssh", "InstanceSecurityGroup3", FAIL,
-     "ingress[0].ipv6_cidr_blocks[0]", ""},
+     "ingress[0]", ""},
     {IPV6, "aws-ec2-no-public-ingress-ssh", "InstanceSecurityGroup4", PASS, NULL, NULL},
     {IPV6, "aws-ec2-no-public-ingress-rdp", "InstanceSecurityGroup", PASS, NULL, NULL},
     {IPV6, "aws-ec2-no-public-ingress-rdp", "InstanceSecurityGroup2", PASS, NULL, NULL},
@@ -155,11 +155,11 @@ static const expectation expected[] = {
      * private source. eks_vpc has no flow log; web_vpc has one with ALL.
      * The IAM policies grant service wildcards (s3:*, ec2:*), not "*". */
     {TERRAGOAT, "aws-ec2-no-public-ingress-ssh", "aws_security_group.web-node", FAIL,
-     "ingress[0].cidr_blocks[0]", ""},
+     "ingress[0]", ""},
     {TERRAGOAT, "aws-ec2-no-public-ingress-ssh", "aws_security_group.default", PASS, NULL,
      NULL},
     {TERRAGOAT, "aws-ec2-no-public-ingress-http", "aws_security_group.web-node", FAIL,
-     "ingress[1].cidr_blocks[0]", ""},
+     "ingress[1]", ""},
     {TERRAGOAT, "aws-ec2-no-public-ingress-http", "aws_security_group.default", PASS, NULL,
      NULL},
     {TERRAGOAT, "aws-ec2-no-public-ingress-rdp", "aws_security_group.web-node", PASS, NULL,

@@ -596,32 +596,73 @@ START_TEST(bucket_policy_replaces_policy)
 }
 END_TEST
 
-START_TEST(latest_bucket_policy_wins)
+START_TEST(bucket_policies_merge)
 {
     test_document d;
     document_open(&d, SOC2_FORMAT_CLOUDFORMATION);
     soc2_resource *bucket = add(&d, "Logs", "aws_s3_bucket", "{'bucket': 'logs',"
-                                " 'policy': {'Statement': []}}", NULL);
-    reference(&d, bucket, "policy.Statement", "OldRole");
+                                " 'policy': {'Statement': [{'Sid': 'own'}]}}", NULL);
     ck_assert_int_eq(resource_add_origin(bucket, "policy", bucket), 0);
     soc2_resource *first = add(&d, "FirstPolicy", "aws_s3_bucket_policy",
-                               "{'bucket': 'logs', 'policy': {'Id': 'first'}}", NULL);
+                               "{'bucket': 'logs', 'policy': {'Statement': {'Sid': 'first'}}}",
+                               NULL);
     soc2_resource *second = add(&d, "SecondPolicy", "aws_s3_bucket_policy",
-                                "{'bucket': 'logs', 'policy': {'Statement': [null]}}",
-                                "{'policy': {'Statement': [true]}}");
-    reference(&d, second, "policy.Statement[0]", "Role");
+                                "{'bucket': 'logs', 'policy': {'Statement': [{'Sid': 'second'}]}}",
+                                NULL);
 
+    /* AWS keeps whichever policy is applied last, so the bucket holds the
+     * statements of all three, each with the resource it came from. */
     ck_assert_int_eq(fold(&d), SOC2_OK);
-    assert_attr(bucket, "policy", "{'Statement': [null]}");
+    assert_attr(bucket, "policy", "{'Version': '2012-10-17', 'Statement': [{'Sid': 'own'},"
+                                  " {'Sid': 'first'}, {'Sid': 'second'}]}");
     ck_assert_int_eq(state_at(bucket, "policy"), VALUE_PRESENT);
-    ck_assert_int_eq(state_at(bucket, "policy.Statement[0]"), VALUE_UNKNOWN);
     ck_assert_ptr_eq(first->folded_into, bucket);
     ck_assert_ptr_eq(second->folded_into, bucket);
-    assert_origin(bucket, "policy", second);
-    ck_assert_uint_eq(bucket->origin_count, 1);
-    ck_assert_uint_eq(bucket->edge_count, 1);
-    ck_assert_str_eq(bucket->edges[0].path, "policy.Statement[0]");
-    ck_assert_str_eq(bucket->edges[0].target_address, "Role");
+    ck_assert_ptr_eq(resource_origin_for(bucket, "policy.Statement[0]")->source, bucket);
+    ck_assert_ptr_eq(resource_origin_for(bucket, "policy.Statement[1].Sid")->source, first);
+    ck_assert_ptr_eq(resource_origin_for(bucket, "policy.Statement[2]")->source, second);
+    document_close(&d);
+}
+END_TEST
+
+START_TEST(unknown_policy_merge_is_unknown)
+{
+    test_document d;
+    document_open(&d, SOC2_FORMAT_CLOUDFORMATION);
+    soc2_resource *bucket = add(&d, "Logs", "aws_s3_bucket", "{'bucket': 'logs'}", NULL);
+    add(&d, "FirstPolicy", "aws_s3_bucket_policy",
+        "{'bucket': 'logs', 'policy': {'Statement': []}}", NULL);
+    add(&d, "SecondPolicy", "aws_s3_bucket_policy", "{'bucket': 'logs'}", "{'policy': true}");
+
+    ck_assert_int_eq(fold(&d), SOC2_OK);
+    ck_assert_int_eq(state_at(bucket, "policy"), VALUE_UNKNOWN);
+    document_close(&d);
+}
+END_TEST
+
+START_TEST(conflicting_settings_are_unknown)
+{
+    test_document d;
+    document_open(&d, SOC2_FORMAT_TERRAFORM_PLAN);
+    soc2_resource *bucket = add(&d, "aws_s3_bucket.b", "aws_s3_bucket", "{'bucket': 'b'}", NULL);
+    add(&d, "aws_s3_bucket_versioning.on", "aws_s3_bucket_versioning",
+        "{'bucket': 'b', 'versioning_configuration': [{'status': 'Enabled'}]}", NULL);
+    add(&d, "aws_s3_bucket_versioning.again", "aws_s3_bucket_versioning",
+        "{'bucket': 'b', 'versioning_configuration': [{'status': 'Enabled'}]}", NULL);
+    ck_assert_int_eq(fold(&d), SOC2_OK);
+    /* Equal settings agree. */
+    ck_assert_int_eq(state_at(bucket, "versioning"), VALUE_PRESENT);
+    document_close(&d);
+
+    document_open(&d, SOC2_FORMAT_TERRAFORM_PLAN);
+    bucket = add(&d, "aws_s3_bucket.b", "aws_s3_bucket", "{'bucket': 'b'}", NULL);
+    add(&d, "aws_s3_bucket_versioning.on", "aws_s3_bucket_versioning",
+        "{'bucket': 'b', 'versioning_configuration': [{'status': 'Enabled'}]}", NULL);
+    add(&d, "aws_s3_bucket_versioning.off", "aws_s3_bucket_versioning",
+        "{'bucket': 'b', 'versioning_configuration': [{'status': 'Suspended'}]}", NULL);
+    ck_assert_int_eq(fold(&d), SOC2_OK);
+    /* Different ones leave the setting to the order of apply. */
+    ck_assert_int_eq(state_at(bucket, "versioning"), VALUE_UNKNOWN);
     document_close(&d);
 }
 END_TEST
@@ -938,12 +979,14 @@ START_TEST(cfn_bucket_policy_folds_by_symbol)
     ck_assert_ptr_null(json_object_get(placeholder->attrs, "bucket"));
     ck_assert_int_eq(soc2_resource_get_string(&name, placeholder, "bucket"), SOC2_ENOTFOUND);
 
-    /* A Fn::Join with the same symbol finds that placeholder, and the later
-     * policy replaces the earlier one there. */
+    /* A Fn::Join with the same symbol finds that placeholder, and the two
+     * policies merge there: the second has no statement. */
     const soc2_resource *again = find(s, "OtherPolicyAgain");
     assert_folded_into(again, "app-logs-${AWS::AccountId}-${AWS::Region}");
-    assert_attr(placeholder, "policy", "{'Id': 'again'}");
-    assert_origin(placeholder, "policy", again);
+    assert_attr(placeholder, "policy",
+                "{'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow',"
+                " 'Action': 's3:GetObject', 'Principal': '*', 'Resource': '*'}]}");
+    ck_assert_ptr_eq(resource_origin_for(placeholder, "policy.Statement[0]")->source, other);
     ck_assert_uint_eq(soc2_snapshot_resource_count(s), 5);
 
     /* Folding leaves the bucket's own name, a symbol, as it was. */
@@ -1232,7 +1275,9 @@ Suite *make_suite(void)
 
     TCase *buckets = tcase_create("s3_buckets");
     tcase_add_test(buckets, bucket_policy_replaces_policy);
-    tcase_add_test(buckets, latest_bucket_policy_wins);
+    tcase_add_test(buckets, bucket_policies_merge);
+    tcase_add_test(buckets, unknown_policy_merge_is_unknown);
+    tcase_add_test(buckets, conflicting_settings_are_unknown);
     tcase_add_test(buckets, policy_object_with_unknown_part);
     tcase_add_test(buckets, public_access_block_shape);
     tcase_add_test(buckets, encryption_configuration_shape);

@@ -1,6 +1,6 @@
 /* Unit tests for CloudWatch Logs filter patterns and the
- * filter_pattern_matches operator: the CIS monitoring patterns, the JSON
- * and term syntaxes, and malformed patterns. */
+ * filter_pattern_matches operator: the CIS monitoring patterns, the JSON,
+ * term and regular expression syntaxes, and malformed patterns. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -382,7 +382,7 @@ START_TEST(malformed_patterns)
         {"ERROR \"unterminated", 7, "missing closing quote for the string that starts here"},
         {"ERROR ? Exception", 8, "expected a term after \"?\" or \"-\""},
         {"[ip, user, status_code]", 1, "space-delimited filter patterns ([...]) are not supported"},
-        {"%ERROR [0-9]+%", 1, "regular-expression filter patterns (%...%) are not supported"},
+        {"%ERROR [0-9]+% tail", 16, "unexpected text after the regular expression"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         filter_pattern *parsed = NULL;
@@ -405,6 +405,155 @@ START_TEST(malformed_patterns)
     ck_assert_str_eq(sb_str(&out.path), "pattern");
     ck_assert_str_eq(sb_str(&out.note), "the filter pattern in pattern is invalid at character "
                                         "37: expected \"}\" to close the pattern");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(regex_values)
+{
+    static const struct {
+        const char *pattern;
+        const char *event;
+        int expected;
+    } cases[] = {
+        /* A regular expression may match anywhere in the value. */
+        {"{ $.eventName = %.*RolePolicy% }", "{\"eventName\": \"PutRolePolicy\"}", 1},
+        {"{ $.eventName = %RolePolicy% }", "{\"eventName\": \"DeleteRolePolicy\"}", 1},
+        {"{ $.eventName = %^Put% }", "{\"eventName\": \"DeleteRolePolicy\"}", 0},
+        {"{ $.eventName = %^Put.*Policy$% }", "{\"eventName\": \"PutRolePolicy\"}", 1},
+        {"{ $.eventName != %^Delete% }", "{\"eventName\": \"PutRolePolicy\"}", 1},
+        {"{ $.eventName != %^Delete% }", "{\"eventName\": \"DeleteRolePolicy\"}", 0},
+        /* Case matters, as in CloudWatch. */
+        {"{ $.eventName = %rolepolicy% }", "{\"eventName\": \"PutRolePolicy\"}", 0},
+        /* CloudWatch's classes and operators. */
+        {"{ $.ip = %^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$% }", "{\"ip\": \"198.51.100.7\"}", 1},
+        {"{ $.ip = %^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$% }", "{\"ip\": \"198.51.100\"}", 0},
+        {"{ $.user = %^\\w+$% }", "{\"user\": \"build_bot7\"}", 1},
+        {"{ $.user = %^\\w+$% }", "{\"user\": \"build-bot\"}", 0},
+        {"{ $.user = %\\W% }", "{\"user\": \"build-bot\"}", 1},
+        {"{ $.text = %a\\sb% }", "{\"text\": \"a b\"}", 1},
+        {"{ $.text = %a\\Sb% }", "{\"text\": \"a b\"}", 0},
+        {"{ $.text = %^\\D+$% }", "{\"text\": \"abc\"}", 1},
+        {"{ $.code = %[Ee]rror|[Ff]ail% }", "{\"code\": \"Failure\"}", 1},
+        {"{ $.code = %colou?r% }", "{\"code\": \"color\"}", 1},
+        {"{ $.code = %^a{3,5}$% }", "{\"code\": \"aaaa\"}", 1},
+        {"{ $.code = %^a{3,5}$% }", "{\"code\": \"aa\"}", 0},
+        /* Escapes inside [...]: classes, and ], - and ^ taken literally. */
+        {"{ $.v = %^[\\d.]+$% }", "{\"v\": \"1.2.3\"}", 1},
+        {"{ $.v = %^[\\w\\-]+$% }", "{\"v\": \"a-b_c\"}", 1},
+        {"{ $.v = %^[\\w\\-]+$% }", "{\"v\": \"a b\"}", 0},
+        {"{ $.v = %[\\]]% }", "{\"v\": \"x]\"}", 1},
+        {"{ $.v = %^[\\^]$% }", "{\"v\": \"^\"}", 1},
+        {"{ $.v = %^[\\^]$% }", "{\"v\": \"a\"}", 0},
+        {"{ $.v = %^[^\\^]$% }", "{\"v\": \"a\"}", 1},
+        {"{ $.v = %^[\\^\\-]+$% }", "{\"v\": \"-^\"}", 1},
+        {"{ $.v = %^[\\s]$% }", "{\"v\": \" \"}", 1},
+        /* Only strings compare with a regular expression. */
+        {"{ $.status = %200% }", "{\"status\": 200}", 0},
+        {"{ $.status != %200% }", "{\"status\": 200}", 0},
+        {"{ $.missing = %.*% }", "{}", 0},
+        /* Two regular expressions in one JSON pattern. */
+        {"{ ($.a = %^x%) && ($.b = %y$%) }", "{\"a\": \"xa\", \"b\": \"by\"}", 1},
+        /* On its own, a regular expression searches the event's text. */
+        {"%Put[A-Za-z]*Policy%", "{\"eventName\": \"PutRolePolicy\"}", 1},
+        {"  %Delete%  ", "{\"eventName\": \"PutRolePolicy\"}", 0},
+        {"%eventName.:.Put%", "{\"eventName\": \"PutRolePolicy\"}", 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        ck_assert_msg(matches(cases[i].pattern, cases[i].event) == cases[i].expected,
+                      "%s on %s: expected %d", cases[i].pattern, cases[i].event,
+                      cases[i].expected);
+
+    /* The CIS pattern for IAM policy changes, written as one expression. */
+    eval_result out;
+    result_init(&out);
+    eval_pattern(iam_policy_params(),
+                 json_string("{ ($.eventSource = iam.amazonaws.com) && ($.eventName = "
+                             "%^(Put|Delete)(Group|Role|User)Policy$%) }"),
+                 0, &out);
+    expect_tv(&out, TV_ERROR, "parentheses in a regular expression");
+    eval_pattern(iam_policy_params(),
+                 json_string("{ ($.eventSource = iam.amazonaws.com) && ($.eventName = "
+                             "%Policy%) }"),
+                 0, &out);
+    expect_tv(&out, TV_TRUE, "regex over every IAM policy change");
+    eval_pattern(iam_policy_params(),
+                 json_string("{ ($.eventSource = iam.amazonaws.com) && ($.eventName = "
+                             "%^Put%) }"),
+                 0, &out);
+    expect_tv(&out, TV_FALSE, "regex over Put events only");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(regex_errors)
+{
+    static const struct {
+        const char *pattern;
+        size_t position;
+        const char *message;
+    } cases[] = {
+        {"{ $.a = %(Put|Delete)Policy% }", 9,
+         "CloudWatch regular expressions do not support ( or )"},
+        {"{ $.a = %abc }", 9, "missing closing % for the regular expression that starts here"},
+        {"{ $.a = %% }", 9, "the regular expression between the % signs is empty"},
+        {"{ $.a = %Put[% }", 9, "missing ] to close the ["},
+        {"{ $.a = %[\\D]% }", 9, "\\D, \\W and \\S are not supported inside [...]"},
+        {"{ $.a = %caf\xc3\xa9% }", 9,
+         "CloudWatch regular expressions do not support multi-byte characters"},
+        {"{ $.a = %a% || $.b = %b% || $.c = %c% }", 35,
+         "CloudWatch allows at most 2 regular expressions in a JSON filter pattern"},
+        {"{ $.a > %5% }", 9, "expected a number after <, <=, > or >="},
+        {"%Put% extra", 7, "unexpected text after the regular expression"},
+        {"%a(b%", 1, "CloudWatch regular expressions do not support ( or )"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        filter_pattern *parsed = NULL;
+        strbuf error = STRBUF_INIT;
+        size_t position = 0;
+        ck_assert_msg(filter_pattern_parse(cases[i].pattern, &parsed, &error, &position) == -1,
+                      "accepted %s", cases[i].pattern);
+        ck_assert_msg(strcmp(sb_str(&error), cases[i].message) == 0, "%s: %s",
+                      cases[i].pattern, sb_str(&error));
+        ck_assert_msg(position == cases[i].position, "%s: position %zu, expected %zu",
+                      cases[i].pattern, position, cases[i].position);
+        sb_free(&error);
+    }
+
+    /* regcomp() rejects it, and the note names the position. */
+    filter_pattern *parsed = NULL;
+    strbuf error = STRBUF_INIT;
+    size_t position = 0;
+    ck_assert_int_eq(filter_pattern_parse("{ $.a = %a{2,1}% }", &parsed, &error, &position), -1);
+    ck_assert_msg(strncmp(sb_str(&error), "the regular expression does not compile: ", 41) == 0,
+                  "%s", sb_str(&error));
+    ck_assert_uint_eq(position, 9);
+    sb_free(&error);
+
+    eval_result out;
+    result_init(&out);
+    eval_pattern(iam_policy_params(), json_string("{ $.eventName = %a{2,1}% }"), 0, &out);
+    expect_tv(&out, TV_ERROR, "regex that does not compile");
+    ck_assert_str_eq(sb_str(&out.path), "pattern");
+    ck_assert_msg(strstr(sb_str(&out.note), "invalid at character 17: the regular expression "
+                                            "does not compile") != NULL,
+                  "%s", sb_str(&out.note));
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(pattern_with_nul)
+{
+    /* The text after a NUL is part of the pattern too, so the pattern is
+     * not the valid one before it. */
+    static const char pattern[] = "{ $.eventName = *Policy* }\0 || garbage";
+    eval_result out;
+    result_init(&out);
+    eval_pattern(iam_policy_params(), json_stringn(pattern, sizeof(pattern) - 1), 0, &out);
+    expect_tv(&out, TV_ERROR, "NUL inside the pattern");
+    ck_assert_str_eq(sb_str(&out.note), "the filter pattern in pattern contains a NUL character");
+    eval_pattern(iam_policy_params(), json_string("{ $.eventName = *Policy* }"), 0, &out);
+    expect_tv(&out, TV_TRUE, "the same pattern without the NUL");
     result_free(&out);
 }
 END_TEST
@@ -483,6 +632,9 @@ Suite *make_suite(void)
     tcase_add_test(tc, term_patterns);
     tcase_add_test(tc, empty_pattern_matches_everything);
     tcase_add_test(tc, malformed_patterns);
+    tcase_add_test(tc, regex_values);
+    tcase_add_test(tc, regex_errors);
+    tcase_add_test(tc, pattern_with_nul);
     tcase_add_test(tc, deep_nesting_rejected);
     tcase_add_test(tc, pattern_value_states);
     tcase_add_test(tc, compile_checks_events);

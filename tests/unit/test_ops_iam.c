@@ -472,8 +472,42 @@ START_TEST(admin_action_spellings)
          TV_TRUE},
         {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*:*\", \"Resource\": \"*\"}]}",
          TV_TRUE},
+        /* Every IAM action is enough: see admin_every_iam_action. */
         {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:*\", \"iam:*\"],"
          " \"Resource\": \"*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:*\", \"ec2:*\"],"
+         " \"Resource\": \"*\"}]}",
+         TV_FALSE},
+        /* Patterns that match every action count as "*". */
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"?*\", \"Resource\": \"*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*?\", \"Resource\": \"*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"**\", \"Resource\": \"*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"?*:?*\", \"Resource\": \"*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s*\", \"Resource\": \"*\"}]}",
+         TV_FALSE},
+        /* Patterns that match every resource count as "*". */
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"arn:*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+         " \"Resource\": \"arn:aws:*:*:*:*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"arn:*:*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+         " \"Resource\": \"arn:aws-cn:*\"}]}",
+         TV_TRUE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+         " \"Resource\": \"arn:aws:s3:::*\"}]}",
+         TV_FALSE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"ARN:*\"}]}",
+         TV_FALSE},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+         " \"Resource\": \"arn:*:*:*:*:*:*\"}]}",
          TV_FALSE},
         {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
          " \"Resource\": \"arn:aws:s3:::bucket\"}]}",
@@ -495,6 +529,250 @@ START_TEST(admin_action_spellings)
         expect_tv(&out, cases[i].expected, cases[i].policy);
         result_free(&out);
     }
+}
+END_TEST
+
+START_TEST(admin_every_iam_action)
+{
+    static const struct {
+        const char *action;
+        const char *resource;
+        tv expected;
+    } cases[] = {
+        {"\"iam:*\"", "\"*\"", TV_TRUE},
+        {"[\"iam:*\"]", "[\"*\"]", TV_TRUE},
+        {"\"IAM:?*\"", "\"*\"", TV_TRUE},
+        {"\"i*\"", "\"*\"", TV_TRUE},
+        {"[\"iam:Get*\", \"iam:List*\", \"iam:*\"]", "\"*\"", TV_TRUE},
+        /* Several patterns that only together match every IAM action. */
+        {"[\"iam:?\", \"iam:??*\"]", "\"*\"", TV_TRUE},
+        {"\"iam:*\"", "\"arn:aws:*\"", TV_TRUE},
+        {"\"iam:??*\"", "\"*\"", TV_FALSE},
+        {"[\"iam:Get*\", \"iam:List*\"]", "\"*\"", TV_FALSE},
+        {"\"iam:*\"", "\"arn:aws:iam::*\"", TV_FALSE},
+        {"\"iam:*\"", "\"arn:aws:iam::111122223333:role/app\"", TV_FALSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char policy[256];
+        snprintf(policy, sizeof(policy),
+                 "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": %s, \"Resource\": %s}]}",
+                 cases[i].action, cases[i].resource);
+        eval_result out;
+        result_init(&out);
+        eval_text(&op_iam_admin, NULL, policy, &out);
+        expect_tv(&out, cases[i].expected, policy);
+        result_free(&out);
+    }
+
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iam:*\", \"Resource\": \"*\"}]}",
+              &out);
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows every IAM action on every resource, "
+                                        "which lets the holder grant itself any permission");
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"iam:*\", \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "Deny iam:*");
+
+    /* Lists that only together match every action or every resource: one
+     * pattern for one-character service prefixes, one for longer ones. */
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"?*:?\", \"?*:??*\"],"
+              " \"Resource\": [\"arn:aws:s3:::b\", \"*\"]}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "union of every action");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows Action [\"?*:?\", \"?*:??*\"], which "
+                                        "together match every action on Resource \"*\"");
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+              " \"Resource\": [\"arn:aws:?:*\", \"arn:aws:??*:*:*:*\"]}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "union of every resource");
+    ck_assert_str_eq(sb_str(&out.note),
+                     "statement 0 allows Action \"*\" on Resource [\"arn:aws:?:*\", "
+                     "\"arn:aws:??*:*:*:*\"], which together match every resource");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(admin_patterns_too_intricate)
+{
+    /* "*c" followed by 16 "?" for every character an action can hold,
+     * with "?" repeated 1 to 17 times: together they match every IAM
+     * action, but deciding so takes more states than the search allows. */
+    static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789-:";
+    strbuf policy = STRBUF_INIT;
+    sb_puts(&policy, "{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\", \"Action\": [");
+    for (const char *c = chars; *c; c++)
+        sb_printf(&policy, "%s\"*%c????????????????\"", c == chars ? "" : ", ", *c);
+    for (int length = 1; length <= 17; length++)
+        sb_printf(&policy, ", \"%.*s\"", length, "?????????????????");
+    sb_puts(&policy, "]}]}");
+
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_ERROR, "too many states");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+    ck_assert_str_eq(sb_str(&out.note),
+                     "policy.Statement[0].Action has wildcard patterns too many or too intricate "
+                     "to decide whether they match every IAM action; write fewer, simpler "
+                     "patterns");
+
+    /* Another statement that grants everything still decides. */
+    sb_truncate(&policy, policy.len - 2);
+    sb_puts(&policy, ", {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}");
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_TRUE, "second statement grants everything");
+    result_free(&out);
+    sb_free(&policy);
+}
+END_TEST
+
+START_TEST(policy_element_names)
+{
+    static const struct {
+        const char *policy;
+        const char *path;
+        const char *note;
+    } cases[] = {
+        {"{\"version\": \"2012-10-17\", \"statement\": [{\"effect\": \"Allow\", \"action\": \"*\","
+         " \"resource\": \"*\"}]}",
+         "policy.version",
+         "policy.version is not a policy element; element names are case-sensitive, so write "
+         "\"Version\""},
+        {"{\"Version\": \"2012-10-17\", \"statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+         " \"Resource\": \"*\"}]}",
+         "policy.statement",
+         "policy.statement is not a policy element; element names are case-sensitive, so write "
+         "\"Statement\""},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"action\": \"*\", \"Resource\": \"*\"}]}",
+         "policy.Statement[0].action",
+         "policy.Statement[0].action is not a statement element; element names are "
+         "case-sensitive, so write \"Action\""},
+        {"{\"Statement\": [{\"effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}",
+         "policy.Statement[0].effect",
+         "policy.Statement[0].effect is not a statement element; element names are "
+         "case-sensitive, so write \"Effect\""},
+        {"{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"NOTRESOURCE\": \"*\"}}",
+         "policy.Statement.NOTRESOURCE",
+         "policy.Statement.NOTRESOURCE is not a statement element; element names are "
+         "case-sensitive, so write \"NotResource\""},
+        {"{\"Statement\": [], \"Comment\": \"x\"}", "policy.Comment",
+         "policy.Comment is not a policy element; a policy document has Version, Id and "
+         "Statement"},
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Actions\": \"*\", \"Resource\": \"*\"}]}",
+         "policy.Statement[0].Actions",
+         "policy.Statement[0].Actions is not a statement element; a statement has Sid, Effect, "
+         "Principal, NotPrincipal, Action, NotAction, Resource, NotResource and Condition"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_text(&op_iam_admin, NULL, cases[i].policy, &out);
+        expect_tv(&out, TV_ERROR, cases[i].policy);
+        ck_assert_str_eq(sb_str(&out.path), cases[i].path);
+        ck_assert_str_eq(sb_str(&out.note), cases[i].note);
+        /* The CloudFormation form is checked the same way. */
+        eval_object(&op_iam_public_principal, NULL, cases[i].policy, NULL, NULL, &out);
+        expect_tv(&out, TV_ERROR, cases[i].policy);
+        ck_assert_str_eq(sb_str(&out.path), cases[i].path);
+        result_free(&out);
+    }
+
+    /* Every element of the grammar is accepted. */
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_public_principal, NULL,
+              "{\"Version\": \"2012-10-17\", \"Id\": \"p1\", \"Statement\": [{\"Sid\": \"s1\","
+              " \"Effect\": \"Deny\", \"NotPrincipal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"},"
+              " \"NotAction\": \"s3:GetObject\", \"NotResource\": \"arn:aws:s3:::b/*\","
+              " \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}},"
+              " {\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\","
+              " \"Resource\": \"arn:aws:s3:::b/*\"}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "every element");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(policy_nul_characters)
+{
+    /* The Terraform form: NUL bytes in the string around a document that
+     * grants everything, which C functions would cut off. */
+#define ADMIN_DOCUMENT \
+    "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}"
+    static const char nul_before[] = "\0" ADMIN_DOCUMENT;
+    static const char nul_after[] = ADMIN_DOCUMENT "\0 trailing";
+    static const struct {
+        const char *text;
+        size_t length;
+    } raw[] = {
+        {nul_before, sizeof(nul_before) - 1},
+        {nul_after, sizeof(nul_after) - 1},
+    };
+#undef ADMIN_DOCUMENT
+    eval_result out;
+    result_init(&out);
+    for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+        soc2_resource *r = policy_resource(json_stringn(raw[i].text, raw[i].length), NULL, NULL);
+        run_op(&op_iam_admin, NULL, r, "policy", &out);
+        expect_tv(&out, TV_ERROR, i == 0 ? "NUL before the document" : "NUL after it");
+        ck_assert_str_eq(sb_str(&out.path), "policy");
+        ck_assert_str_eq(sb_str(&out.note),
+                         "policy contains a NUL character, which a policy may not contain");
+        resource_free(r);
+    }
+
+    /* A \u0000 escape inside the document: the parsed string contains a NUL. */
+    static const struct {
+        const char *policy;
+        const char *path;
+        const char *note;
+    } escaped[] = {
+        {"{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\\u0000junk\", \"Resource\": \"*\"}]}",
+         "policy.Statement[0].Action",
+         "policy.Statement[0].Action contains a NUL character, which a policy may not contain"},
+        {"{\"Statement\": [{\"Effect\": \"Deny\\u0000\", \"Action\": \"*\", \"Resource\": \"*\"}]}",
+         "policy.Statement[0].Effect",
+         "policy.Statement[0].Effect contains a NUL character, which a policy may not contain"},
+        {"{\"Statement\\u0000x\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}",
+         "policy",
+         "policy is not valid JSON: NUL byte in object key not supported near "
+         "'\"Statement\\u0000x\"' (line 1, column 19 of the policy)"},
+    };
+    for (size_t i = 0; i < sizeof(escaped) / sizeof(escaped[0]); i++) {
+        eval_text(&op_iam_admin, NULL, escaped[i].policy, &out);
+        expect_tv(&out, TV_ERROR, escaped[i].policy);
+        ck_assert_str_eq(sb_str(&out.path), escaped[i].path);
+        ck_assert_str_eq(sb_str(&out.note), escaped[i].note);
+        ck_assert_msg(strstr(sb_str(&out.note), "JSON_") == NULL, "%s", sb_str(&out.note));
+    }
+
+    /* The CloudFormation form: a string of the document contains the NUL. */
+    static const char nul_action[] = "*\0junk";
+    json_t *document = json_pack("{s:[{s:s, s:o, s:s}]}", "Statement", "Effect", "Allow",
+                                 "Action", json_stringn(nul_action, sizeof(nul_action) - 1),
+                                 "Resource", "*");
+    soc2_resource *r = policy_resource(document, NULL, NULL);
+    run_op(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}", r, "policy", &out);
+    expect_tv(&out, TV_ERROR, "NUL in a CloudFormation policy");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+    resource_free(r);
+
+    static const char nul_key[] = "Statement\0x";
+    document = json_object();
+    json_object_setn_new(document, nul_key, sizeof(nul_key) - 1, json_array());
+    r = policy_resource(document, NULL, NULL);
+    run_op(&op_iam_admin, NULL, r, "policy", &out);
+    expect_tv(&out, TV_ERROR, "NUL in a member name");
+    ck_assert_str_eq(sb_str(&out.note), "policy has a member name that contains a NUL character, "
+                                        "which a policy may not contain");
+    resource_free(r);
+    result_free(&out);
 }
 END_TEST
 
@@ -720,6 +998,15 @@ START_TEST(policy_invalid_json_string)
                   sb_str(&out.note));
     ck_assert_msg(strstr(sb_str(&out.note), "line 1") != NULL, "%s", sb_str(&out.note));
 
+    /* Readers disagree about which of two equal member names counts. */
+    eval_text(&op_iam_admin, NULL,
+              "{\"Statement\": [{\"Effect\": \"Deny\", \"Effect\": \"Allow\", \"Action\": \"*\","
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_ERROR, "duplicate Effect");
+    ck_assert_msg(strstr(sb_str(&out.note), "duplicate object key") != NULL, "%s",
+                  sb_str(&out.note));
+
     soc2_resource *r = policy_resource(json_integer(3), NULL, NULL);
     run_op(&op_iam_admin, NULL, r, "policy", &out);
     expect_tv(&out, TV_ERROR, "number policy");
@@ -894,6 +1181,14 @@ START_TEST(wildcard_action_services)
         {"\"ec2:*\"", "[\"s3\"]", TV_FALSE},
         {"\"ec2:*\"", "[\"s3\", \"ec2\"]", TV_TRUE},
         {"\"s3-object-lambda:*\"", "[\"s3\"]", TV_FALSE},
+        /* Patterns that match every action of the service. */
+        {"\"s3:?*\"", "[\"s3\"]", TV_TRUE},
+        {"\"s3:**\"", "[\"s3\"]", TV_TRUE},
+        {"\"s*:*\"", "[\"s3\"]", TV_TRUE},
+        {"\"?*\"", "[\"s3\"]", TV_TRUE},
+        {"[\"s3:?\", \"s3:??*\"]", "[\"s3\"]", TV_TRUE},
+        {"\"s3:??*\"", "[\"s3\"]", TV_FALSE},
+        {"\"s3:* \"", "[\"s3\"]", TV_FALSE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char policy[256], params[64];
@@ -944,6 +1239,23 @@ START_TEST(wildcard_not_action)
               " \"Resource\": \"*\"}]}",
               &out);
     expect_tv(&out, TV_TRUE, "NotAction one s3 action");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows every action except those NotAction "
+                                        "lists (\"s3:DeleteBucket\"), which leaves the other s3 "
+                                        "actions allowed");
+
+    /* Patterns that together leave out every s3 action. */
+    eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": [\"s3:?\", \"s3:??*\"],"
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_FALSE, "NotAction every s3 action together");
+    eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
+              "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:?\", \"s3:??*\"],"
+              " \"Resource\": \"*\"}]}",
+              &out);
+    expect_tv(&out, TV_TRUE, "Action every s3 action together");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows Action [\"s3:?\", \"s3:??*\"], which "
+                                        "together match every s3 action");
 
     eval_text(&op_iam_wildcard_action, "{\"services\": [\"s3\"]}",
               "{\"Statement\": [{\"Effect\": \"Allow\", \"NotAction\": \"s3:*\","
@@ -1009,6 +1321,62 @@ START_TEST(action_patterns)
     ck_assert(!iam_pattern_covers_all_actions("*:"));
     ck_assert(!iam_pattern_covers_all_actions("s3:*"));
     ck_assert(!iam_pattern_covers_all_actions(""));
+
+    /* Patterns that match every action without being "*". */
+    static const char *const every_action[] = {"?*", "*?", "**", "??*", "???*", "*:?*", "?*:?*"};
+    for (size_t i = 0; i < sizeof(every_action) / sizeof(every_action[0]); i++)
+        ck_assert_msg(iam_pattern_covers_all_actions(every_action[i]), "%s", every_action[i]);
+    /* "a:b" has three characters, so four "?" leave it out. */
+    static const char *const not_every_action[] = {"????*", "?:?*", "*a*", ":*", "*:"};
+    for (size_t i = 0; i < sizeof(not_every_action) / sizeof(not_every_action[0]); i++)
+        ck_assert_msg(!iam_pattern_covers_all_actions(not_every_action[i]), "%s",
+                      not_every_action[i]);
+    ck_assert(iam_pattern_covers_service("iam:?*", "iam"));
+    ck_assert(iam_pattern_covers_service("IAM:**", "iam"));
+    ck_assert(!iam_pattern_covers_service("iam:??*", "iam"));
+
+    /* Every letter and digit as the first character of the name. */
+    const char *letters[36];
+    char storage[36][8];
+    for (int i = 0; i < 36; i++) {
+        snprintf(storage[i], sizeof(storage[i]), "iam:%c*", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[i]);
+        letters[i] = storage[i];
+    }
+    ck_assert_int_eq(iam_patterns_cover_service(letters, 36, "iam"), IAM_COVER_YES);
+    ck_assert_int_eq(iam_patterns_cover_service(letters, 35, "iam"), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_actions(letters, 36), IAM_COVER_NO);
+
+    static const struct {
+        const char *pattern;
+        iam_cover expected;
+    } resources[] = {
+        {"*", IAM_COVER_YES},
+        {"arn:*", IAM_COVER_YES},
+        {"arn:*:*", IAM_COVER_YES},
+        {"arn:aws:*:*:*:*", IAM_COVER_YES},
+        {"arn:aws-us-gov:*", IAM_COVER_YES},
+        {"arn:aws:?*:*:*:?*", IAM_COVER_YES},
+        {"arn:*:*:*:*:*", IAM_COVER_YES},
+        {"arn:*:*:*:*:*:*", IAM_COVER_NO},
+        {"arn:aws:*:*:*:??*", IAM_COVER_NO},
+        {"arn:aws:s3:::*", IAM_COVER_NO},
+        {"arn:aws:*:us-east-1:*:*", IAM_COVER_NO},
+        {"arn:aws:*:*:111122223333:*", IAM_COVER_NO},
+        {"arn:awsx:*", IAM_COVER_NO},
+        {"Arn:*", IAM_COVER_NO},
+        {"arn:aws", IAM_COVER_NO},
+    };
+    for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)
+        ck_assert_msg(iam_patterns_cover_resources(&resources[i].pattern, 1) ==
+                          resources[i].expected,
+                      "%s", resources[i].pattern);
+
+    static const char *const touching[] = {"s3:GetObject", "s*", "*Object", "S3:?"};
+    for (size_t i = 0; i < sizeof(touching) / sizeof(touching[0]); i++)
+        ck_assert_msg(iam_patterns_touch_service(&touching[i], 1, "s3"), "%s", touching[i]);
+    static const char *const apart[] = {"ec2:*", "s3", "s3:", "s3-object-lambda:*", "s3:_x"};
+    for (size_t i = 0; i < sizeof(apart) / sizeof(apart[0]); i++)
+        ck_assert_msg(!iam_patterns_touch_service(&apart[i], 1, "s3"), "%s", apart[i]);
 }
 END_TEST
 
@@ -1088,6 +1456,10 @@ Suite *make_suite(void)
     TCase *cases = tcase_create("cases");
     tcase_add_checked_fixture(cases, setup, teardown);
     tcase_add_test(cases, admin_action_spellings);
+    tcase_add_test(cases, admin_every_iam_action);
+    tcase_add_test(cases, admin_patterns_too_intricate);
+    tcase_add_test(cases, policy_element_names);
+    tcase_add_test(cases, policy_nul_characters);
     tcase_add_test(cases, admin_second_statement_named);
     tcase_add_test(cases, admin_not_action_keeps_iam);
     tcase_add_test(cases, admin_not_resource);

@@ -1,5 +1,6 @@
-/* Unit tests for the network operators cidr_anywhere and port_open, on
- * security group rules from real templates and plans and on edge cases. */
+/* Unit tests for the network operators cidr_anywhere, port_open and
+ * open_to_anywhere, on security group rules from real templates and plans
+ * and on edge cases. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,40 @@ static tv eval_blocks(json_t *blocks, const char *const *unknown, const char *co
     return verdict;
 }
 
+/* Evaluates open_to_anywhere with `params` on the ingress list `ingress`
+ * (stolen). */
+static tv eval_open(const char *params, json_t *ingress, const char *const *unknown,
+                    const char *const *references, eval_result *out)
+{
+    soc2_resource *r = group_resource(ingress, unknown, references);
+    json_t *spec = json_loads(params, 0, NULL);
+    ck_assert_ptr_nonnull(spec);
+    void *state = NULL;
+    strbuf error = STRBUF_INIT;
+    ck_assert_msg(op_open_to_anywhere.compile(&state, spec, &error) == 0, "compile failed: %s",
+                  sb_str(&error));
+
+    cursor root, list;
+    cursor_root(&root, r);
+    cursor_child_key(&list, &root, "ingress");
+    op_open_to_anywhere.eval(state, &list, out);
+
+    op_open_to_anywhere.free_state(state);
+    json_decref(spec);
+    sb_free(&error);
+    resource_free(r);
+    return out->value;
+}
+
+/* Parses a test's JSON text. */
+static json_t *parse(const char *text)
+{
+    json_error_t error;
+    json_t *value = json_loads(text, JSON_DECODE_ANY, &error);
+    ck_assert_msg(value != NULL, "test JSON is invalid: %s in %s", error.text, text);
+    return value;
+}
+
 static json_t *load_json(const char *relative)
 {
     json_error_t error;
@@ -156,8 +191,6 @@ START_TEST(cidr_anywhere_spellings)
 
     eval_result out;
     result_init(&out);
-    eval_blocks(json_integer(0), NULL, NULL, &out);
-    expect_tv(&out, TV_FALSE, "a number");
     eval_blocks(json_null(), NULL, NULL, &out);
     expect_tv(&out, TV_FALSE, "missing");
     eval_blocks(json_string("::/0"), NULL, NULL, &out);
@@ -209,6 +242,371 @@ START_TEST(cidr_anywhere_unknown_blocks)
     eval_blocks(json_null(), whole, NULL, &out);
     expect_tv(&out, TV_UNKNOWN, "whole list unknown");
     result_free(&out);
+}
+END_TEST
+
+START_TEST(cidr_anywhere_wrong_types)
+{
+    static const struct {
+        const char *blocks;
+        const char *path;
+        const char *note;
+    } cases[] = {
+        {"[[\"0.0.0.0/0\"]]", "ingress[0].cidr_blocks[0]",
+         "ingress[0].cidr_blocks[0] is a list; each CIDR block must be a string"},
+        {"{\"a\": \"0.0.0.0/0\"}", "ingress[0].cidr_blocks",
+         "ingress[0].cidr_blocks is an object; it must be a CIDR block or a list of them"},
+        {"0", "ingress[0].cidr_blocks",
+         "ingress[0].cidr_blocks is a number; it must be a CIDR block or a list of them"},
+        {"[\"10.0.0.0/8\", true]", "ingress[0].cidr_blocks[1]",
+         "ingress[0].cidr_blocks[1] is a boolean; each CIDR block must be a string"},
+        {"[{\"cidr\": \"0.0.0.0/0\"}]", "ingress[0].cidr_blocks[0]",
+         "ingress[0].cidr_blocks[0] is an object; each CIDR block must be a string"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_blocks(parse(cases[i].blocks), NULL, NULL, &out);
+        expect_tv(&out, TV_ERROR, cases[i].blocks);
+        ck_assert_str_eq(sb_str(&out.path), cases[i].path);
+        ck_assert_str_eq(sb_str(&out.note), cases[i].note);
+        result_free(&out);
+    }
+
+    /* A block that covers every address decides whatever the others are. */
+    eval_result out;
+    result_init(&out);
+    eval_blocks(parse("[7, \"0.0.0.0/0\"]"), NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "a number and anywhere");
+
+    /* A NUL ends the text for C, but the block is the whole string. */
+    static const char nul[] = "0.0.0.0/0\0junk";
+    eval_blocks(json_pack("[o]", json_stringn(nul, sizeof(nul) - 1)), NULL, NULL, &out);
+    expect_tv(&out, TV_ERROR, "NUL inside the block");
+    ck_assert_str_eq(sb_str(&out.note),
+                     "ingress[0].cidr_blocks[0] contains a NUL character, so it is not a CIDR "
+                     "block");
+    result_free(&out);
+}
+END_TEST
+
+/* Returns a JSON list of the blocks that split the whole space of the
+ * family in halves, quarters and so on: /1 from the bottom, then /2 of the
+ * rest, down to `last` bits, plus the highest address when `complete`. */
+static json_t *halving_blocks(int ipv6, unsigned last, int complete)
+{
+    json_t *list = json_array();
+    unsigned width = ipv6 ? 128 : 32;
+    for (unsigned prefix = 1; prefix <= last; prefix++) {
+        /* The block of this prefix starts where every earlier one ended:
+         * the first prefix - 1 bits set, then a zero. */
+        unsigned char bytes[16] = {0};
+        for (unsigned bit = 0; bit + 1 < prefix; bit++)
+            bytes[bit / 8] |= (unsigned char)(0x80u >> (bit % 8));
+        char text[64];
+        if (ipv6) {
+            size_t n = 0;
+            for (int group = 0; group < 8; group++)
+                n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%x", group ? ":" : "",
+                                      bytes[2 * group] << 8 | bytes[2 * group + 1]);
+        } else {
+            snprintf(text, sizeof(text), "%u.%u.%u.%u", bytes[0], bytes[1], bytes[2], bytes[3]);
+        }
+        char block[80];
+        snprintf(block, sizeof(block), "%s/%u", text, prefix);
+        json_array_append_new(list, json_string(block));
+    }
+    if (complete && last == width)
+        json_array_append_new(list, json_string(ipv6 ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+                                                     : "255.255.255.255"));
+    return list;
+}
+
+START_TEST(cidr_anywhere_union)
+{
+    static const struct {
+        const char *blocks;
+        tv expected;
+    } cases[] = {
+        {"[\"0.0.0.0/1\", \"128.0.0.0/1\"]", TV_TRUE},
+        {"[\"128.0.0.0/1\", \"0.0.0.0/1\"]", TV_TRUE},
+        {"[\"::/1\", \"8000::/1\"]", TV_TRUE},
+        {"[\"0.0.0.0/2\", \"64.0.0.0/2\", \"128.0.0.0/2\", \"192.0.0.0/2\"]", TV_TRUE},
+        /* Overlaps, duplicates and host bits do not matter. */
+        {"[\"0.0.0.0/1\", \"64.0.0.0/2\", \"0.0.0.0/1\", \"128.0.0.0/1\"]", TV_TRUE},
+        {"[\"10.0.0.1/1\", \"200.1.2.3/1\"]", TV_TRUE},
+        {"[\"0.0.0.0/1\", \"64.0.0.0/3\", \"96.0.0.0/1\"]", TV_FALSE},
+        /* The IPv6 split at the 64-bit boundary. */
+        {"[\"::/1\", \"8000::/2\", \"c000::/3\", \"e000::/3\"]", TV_TRUE},
+        {"[\"::/64\", \"0:0:0:1::/64\", \"0:0:0:2::/63\", \"0:0:0:4::/62\", \"::8:0:0:0:0/61\","
+         " \"::10:0:0:0:0/60\", \"::20:0:0:0:0/59\", \"::40:0:0:0:0/58\", \"::80:0:0:0:0/57\","
+         " \"::100:0:0:0:0/56\", \"::200:0:0:0:0/55\", \"::400:0:0:0:0/54\","
+         " \"::800:0:0:0:0/53\", \"::1000:0:0:0:0/52\", \"::2000:0:0:0:0/51\","
+         " \"::4000:0:0:0:0/50\", \"::8000:0:0:0:0/49\", \"0:0:1::/48\", \"0:0:2::/47\","
+         " \"0:0:4::/46\", \"0:0:8::/45\", \"0:0:10::/44\", \"0:0:20::/43\", \"0:0:40::/42\","
+         " \"0:0:80::/41\", \"0:0:100::/40\", \"0:0:200::/39\", \"0:0:400::/38\","
+         " \"0:0:800::/37\", \"0:0:1000::/36\", \"0:0:2000::/35\", \"0:0:4000::/34\","
+         " \"0:0:8000::/33\", \"0:1::/32\", \"0:2::/31\", \"0:4::/30\", \"0:8::/29\","
+         " \"0:10::/28\", \"0:20::/27\", \"0:40::/26\", \"0:80::/25\", \"0:100::/24\","
+         " \"0:200::/23\", \"0:400::/22\", \"0:800::/21\", \"0:1000::/20\", \"0:2000::/19\","
+         " \"0:4000::/18\", \"0:8000::/17\", \"1::/16\", \"2::/15\", \"4::/14\", \"8::/13\","
+         " \"10::/12\", \"20::/11\", \"40::/10\", \"80::/9\", \"100::/8\", \"200::/7\","
+         " \"400::/6\", \"800::/5\", \"1000::/4\", \"2000::/3\", \"4000::/2\", \"8000::/1\"]",
+         TV_TRUE},
+        /* Halves of different families cover neither. */
+        {"[\"0.0.0.0/1\", \"8000::/1\"]", TV_FALSE},
+        {"[\"0.0.0.0/1\"]", TV_FALSE},
+        {"[\"0.0.0.0/1\", \"128.0.0.0/2\", \"192.0.0.0/2\", \"anywhere\"]", TV_TRUE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_blocks(parse(cases[i].blocks), NULL, NULL, &out);
+        expect_tv(&out, cases[i].expected, cases[i].blocks);
+        result_free(&out);
+    }
+
+    eval_result out;
+    result_init(&out);
+    eval_blocks(parse("[\"10.0.0.0/8\", \"0.0.0.0/1\", \"128.0.0.0/1\"]"), NULL, NULL, &out);
+    ck_assert_str_eq(sb_str(&out.path), "ingress[0].cidr_blocks");
+    ck_assert_str_eq(sb_str(&out.note), "\"10.0.0.0/8\", \"0.0.0.0/1\" and \"128.0.0.0/1\" "
+                                        "together cover every IPv4 address");
+    eval_blocks(parse("[\"0.0.0.0/2\", \"64.0.0.0/2\", \"128.0.0.0/2\", \"192.0.0.0/2\"]"), NULL,
+                NULL, &out);
+    ck_assert_str_eq(sb_str(&out.note), "\"0.0.0.0/2\", \"64.0.0.0/2\", \"128.0.0.0/2\" and 1 "
+                                        "more together cover every IPv4 address");
+
+    /* Down to the last address, which 128-bit arithmetic must not wrap. */
+    for (int ipv6 = 0; ipv6 <= 1; ipv6++) {
+        unsigned width = ipv6 ? 128 : 32;
+        eval_blocks(halving_blocks(ipv6, width, 1), NULL, NULL, &out);
+        expect_tv(&out, TV_TRUE, ipv6 ? "IPv6 halvings to the last address" : "IPv4 halvings");
+        eval_blocks(halving_blocks(ipv6, width, 0), NULL, NULL, &out);
+        expect_tv(&out, TV_FALSE, ipv6 ? "IPv6 without the last address" : "IPv4 without it");
+    }
+
+    /* An unknown block could fill the gap; a reference cannot. */
+    static const char *const last[] = {"ingress[0].cidr_blocks[1]", NULL};
+    eval_blocks(parse("[\"0.0.0.0/1\", null]"), last, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "half and unknown");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[0].cidr_blocks[1]");
+    eval_blocks(parse("[\"0.0.0.0/1\", null]"), NULL, last, &out);
+    expect_tv(&out, TV_FALSE, "half and reference");
+    eval_blocks(parse("[\"0.0.0.0/1\", null, \"128.0.0.0/1\"]"), last, NULL, &out);
+    expect_tv(&out, TV_TRUE, "halves and unknown");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(open_to_anywhere_across_rules)
+{
+    static const char ssh[] = "{\"port\": 22, \"protocols\": [\"tcp\"]}";
+    eval_result out;
+    result_init(&out);
+
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/1\"]},"
+                    " {\"protocol\": \"tcp\", \"from_port\": 20, \"to_port\": 30,"
+                    "  \"cidr_blocks\": [\"128.0.0.0/1\"]}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "halves in two rules");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[0]");
+    ck_assert_str_eq(sb_str(&out.note), "ingress[0] and ingress[1] allow port 22 from "
+                                        "\"0.0.0.0/1\" and \"128.0.0.0/1\", which together "
+                                        "cover every IPv4 address");
+
+    /* The second half opens another port. */
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/1\"]},"
+                    " {\"protocol\": \"tcp\", \"from_port\": 80, \"to_port\": 80,"
+                    "  \"cidr_blocks\": [\"128.0.0.0/1\"]}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_FALSE, "second half on port 80");
+    ck_assert_str_eq(sb_str(&out.path), "ingress");
+
+    /* The deciding path is the first rule that contributes. */
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"10.0.0.0/8\"]},"
+                    " {\"protocol\": \"udp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/0\"]},"
+                    " {\"protocol\": \"-1\", \"from_port\": 0, \"to_port\": 0,"
+                    "  \"ipv6_cidr_blocks\": [\"::/0\"]}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "all traffic from ::/0");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[2]");
+    ck_assert_str_eq(sb_str(&out.note), "ingress[2] allows port 22 from \"::/0\", which covers "
+                                        "every IPv6 address");
+
+    /* IPv6 halves across rules, one written in the IPv4 list. */
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"ipv6_cidr_blocks\": [\"8000::/1\"]},"
+                    " {\"protocol\": \"6\", \"from_port\": \"22\", \"to_port\": \"22\","
+                    "  \"cidr_blocks\": [\"::/1\"]}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "IPv6 halves");
+
+    /* Rules without CIDR blocks, and no rules at all. */
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"security_groups\": [\"sg-0123\"], \"self\": true}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_FALSE, "group sources");
+    eval_open(ssh, json_array(), NULL, NULL, &out);
+    expect_tv(&out, TV_FALSE, "no rules");
+    eval_open(ssh, json_null(), NULL, NULL, &out);
+    expect_tv(&out, TV_FALSE, "missing ingress");
+
+    eval_open("{\"port\": 8, \"protocols\": [\"icmp\"]}",
+              parse("[{\"protocol\": \"icmp\", \"from_port\": -1, \"to_port\": -1,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/0\"]}]"),
+              NULL, NULL, &out);
+    ck_assert_str_eq(sb_str(&out.note), "ingress[0] allows ICMP type 8 from \"0.0.0.0/0\", "
+                                        "which covers every IPv4 address");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(open_to_anywhere_unknown_parts)
+{
+    static const char ssh[] = "{\"port\": 22}";
+    static const char halves[] =
+        "[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+        "  \"cidr_blocks\": [\"0.0.0.0/1\"]},"
+        " {\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+        "  \"cidr_blocks\": [\"128.0.0.0/1\"]}]";
+    eval_result out;
+    result_init(&out);
+
+    /* An unknown block where the port is open could complete the space. */
+    static const char half_and_unknown[] =
+        "[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+        "  \"cidr_blocks\": [\"0.0.0.0/1\"]},"
+        " {\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+        "  \"cidr_blocks\": [null]}]";
+    static const char *const block[] = {"ingress[1].cidr_blocks[0]", NULL};
+    eval_open(ssh, parse(half_and_unknown), block, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown second half");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[1].cidr_blocks[0]");
+    ck_assert_str_eq(sb_str(&out.note), "ingress[1].cidr_blocks[0] is not known until apply "
+                                        "and could be any CIDR block");
+    eval_open(ssh, parse(half_and_unknown), NULL, block, &out);
+    expect_tv(&out, TV_FALSE, "second half a reference");
+
+    /* So could an unknown rule. */
+    static const char *const rule[] = {"ingress[1]", NULL};
+    eval_open(ssh, parse(halves), rule, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown rule");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[1]");
+
+    /* A rule whose port is unknown completes the space only if it opens
+     * the port. */
+    static const char *const port[] = {"ingress[1].from_port", NULL};
+    eval_open(ssh, parse(halves), port, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown port of the second half");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[1].from_port");
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/1\"]},"
+                    " {\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"128.0.0.0/2\"]}]"),
+              port, NULL, &out);
+    expect_tv(&out, TV_FALSE, "unknown port, blocks still short");
+
+    /* An unknown block of a rule that keeps the port closed is harmless. */
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/1\"]},"
+                    " {\"protocol\": \"tcp\", \"from_port\": 443, \"to_port\": 443,"
+                    "  \"cidr_blocks\": [null]}]"),
+              block, NULL, &out);
+    expect_tv(&out, TV_FALSE, "unknown block on port 443");
+
+    /* Known blocks that cover win over unknown ones. */
+    eval_open(ssh,
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [null]},"
+                    " {\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/0\"]}]"),
+              (const char *const[]){"ingress[0].cidr_blocks[0]", NULL}, NULL, &out);
+    expect_tv(&out, TV_TRUE, "unknown and anywhere");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[1]");
+
+    static const char *const list[] = {"ingress", NULL};
+    eval_open(ssh, json_null(), list, NULL, &out);
+    expect_tv(&out, TV_UNKNOWN, "unknown ingress");
+    result_free(&out);
+}
+END_TEST
+
+START_TEST(open_to_anywhere_invalid)
+{
+    static const struct {
+        const char *ingress;
+        const char *path;
+        const char *note;
+    } cases[] = {
+        {"\"0.0.0.0/0\"", "ingress", "ingress is a string; it must be a list of security group rules"},
+        {"{\"protocol\": \"tcp\"}", "ingress",
+         "ingress is an object; it must be a list of security group rules"},
+        {"[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+         "  \"cidr_blocks\": [[\"0.0.0.0/0\"]]}]",
+         "ingress[0].cidr_blocks[0]",
+         "ingress[0].cidr_blocks[0] is a list; each CIDR block must be a string"},
+        {"[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+         "  \"cidr_blocks\": {\"a\": \"0.0.0.0/0\"}}]",
+         "ingress[0].cidr_blocks",
+         "ingress[0].cidr_blocks is an object; it must be a CIDR block or a list of them"},
+        {"[{\"protocol\": \"tcp\", \"from_port\": \"ssh\", \"to_port\": 22,"
+         "  \"cidr_blocks\": [\"0.0.0.0/0\"]}]",
+         "ingress[0].from_port", "ingress[0].from_port is not a port number"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_open("{\"port\": 22}", parse(cases[i].ingress), NULL, NULL, &out);
+        expect_tv(&out, TV_ERROR, cases[i].ingress);
+        ck_assert_str_eq(sb_str(&out.path), cases[i].path);
+        ck_assert_str_eq(sb_str(&out.note), cases[i].note);
+        result_free(&out);
+    }
+
+    /* A rule that opens the port to every address decides anyway. */
+    eval_result out;
+    result_init(&out);
+    eval_open("{\"port\": 22}",
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [5]},"
+                    " {\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/0\"]}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "invalid and anywhere");
+
+    /* Protocol and port strings with a NUL are neither. */
+    static const char protocol[] = "tcp\0x";
+    json_t *ingress = parse("[{\"from_port\": 22, \"to_port\": 22, \"cidr_blocks\": [\"0.0.0.0/0\"]}]");
+    json_object_set_new(json_array_get(ingress, 0), "protocol",
+                        json_stringn(protocol, sizeof(protocol) - 1));
+    eval_open("{\"port\": 22}", ingress, NULL, NULL, &out);
+    expect_tv(&out, TV_ERROR, "NUL in the protocol");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[0].protocol");
+    result_free(&out);
+
+    ck_assert_ptr_nonnull(domain_op_find("open_to_anywhere"));
+    ck_assert_str_eq(op_open_to_anywhere.params[0], "port");
+    ck_assert_str_eq(op_open_to_anywhere.params[1], "protocols");
+    ck_assert_ptr_null(op_open_to_anywhere.params[2]);
+    json_t *spec = json_loads("{\"protocols\": [\"tcp\"]}", 0, NULL);
+    void *state = NULL;
+    strbuf error = STRBUF_INIT;
+    ck_assert_int_eq(op_open_to_anywhere.compile(&state, spec, &error), -1);
+    ck_assert_str_eq(sb_str(&error), "\"port\" is missing; give a port number from 0 to 65535");
+    sb_free(&error);
+    json_decref(spec);
 }
 END_TEST
 
@@ -581,6 +979,11 @@ Suite *make_suite(void)
     tcase_add_test(cases, cidr_anywhere_spellings);
     tcase_add_test(cases, cidr_anywhere_deciding_element);
     tcase_add_test(cases, cidr_anywhere_unknown_blocks);
+    tcase_add_test(cases, cidr_anywhere_wrong_types);
+    tcase_add_test(cases, cidr_anywhere_union);
+    tcase_add_test(cases, open_to_anywhere_across_rules);
+    tcase_add_test(cases, open_to_anywhere_unknown_parts);
+    tcase_add_test(cases, open_to_anywhere_invalid);
     tcase_add_test(cases, port_open_protocols);
     tcase_add_test(cases, port_open_ranges);
     tcase_add_test(cases, port_open_unknown_and_invalid);

@@ -64,6 +64,10 @@ parse_result parse_rules_options(rules_options *options, int argc, char **argv);
 void scan_options_free(scan_options *options);
 void rules_options_free(rules_options *options);
 
+/* escape.c */
+/* Writes `text` with control characters escaped (\n, \t, \x1b). */
+void put_escaped(FILE *stream, const char *text);
+
 /* diagnostics.c */
 extern const char *const program_name;
 void print_library_error(const char *fallback_file);

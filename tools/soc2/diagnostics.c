@@ -13,12 +13,14 @@ const char *const program_name = "soc2";
 static void print_located(const char *file, int line, int column, const char *kind,
                           const char *message)
 {
+    put_escaped(stderr, file);
     if (line > 0 && column > 0)
-        fprintf(stderr, "%s:%d:%d: %s: %s\n", file, line, column, kind, message);
+        fprintf(stderr, ":%d:%d", line, column);
     else if (line > 0)
-        fprintf(stderr, "%s:%d: %s: %s\n", file, line, kind, message);
-    else
-        fprintf(stderr, "%s: %s: %s\n", file, kind, message);
+        fprintf(stderr, ":%d", line);
+    fprintf(stderr, ": %s: ", kind);
+    put_escaped(stderr, message);
+    fputc('\n', stderr);
 }
 
 /* Prints the last libsoc2 error of this thread. `fallback_file` names the
@@ -41,7 +43,10 @@ void print_input_error(const char *file, const char *message)
 
 void print_skip_note(const char *file, const char *reason)
 {
-    fprintf(stderr, "%s: note: skipped: %s\n", file, reason);
+    put_escaped(stderr, file);
+    fputs(": note: skipped: ", stderr);
+    put_escaped(stderr, reason);
+    fputc('\n', stderr);
 }
 
 /* Tells whether a failed load means "this JSON is not a format libsoc2

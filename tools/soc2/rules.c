@@ -83,14 +83,19 @@ static int print_rule(FILE *stream, const soc2_rule *rule)
 {
     fprintf(stream, "%s  %s\n", soc2_rule_id(rule),
             soc2_severity_name(soc2_rule_severity(rule)));
-    fprintf(stream, "  %s\n", soc2_rule_title(rule));
+    fputs("  ", stream);
+    put_escaped(stream, soc2_rule_title(rule));
+    fputc('\n', stream);
     if (soc2_rule_scope_of(rule) == SOC2_SCOPE_ACCOUNT)
         fputs("  scope: account (evaluated once over all resources)\n", stream);
     print_resource_types(stream, rule);
     if (print_controls(stream, rule) < 0)
         return -1;
-    if (soc2_rule_origin_of(rule) == SOC2_RULE_DECLARATIVE)
-        fprintf(stream, "  source: %s\n", soc2_rule_source(rule));
+    if (soc2_rule_origin_of(rule) == SOC2_RULE_DECLARATIVE) {
+        fputs("  source: ", stream);
+        put_escaped(stream, soc2_rule_source(rule));
+        fputc('\n', stream);
+    }
     return 0;
 }
 

@@ -11,18 +11,54 @@
 
 #include "cli.h"
 
+/* A file already loaded, by device and inode. */
+typedef struct file_identity {
+    dev_t device;
+    ino_t inode;
+} file_identity;
+
 typedef struct scan_inputs {
     soc2_snapshot *snapshot;
     soc2_format format;
     size_t failed_count;   /* inputs reported as errors */
     int out_of_memory;
+    file_identity *loaded; /* files loaded so far */
+    size_t loaded_count, loaded_capacity;
 } scan_inputs;
+
+/* Returns whether the file at `path` was loaded already under this or
+ * another name (`scan f.json ./f.json dir/`), and remembers it when not. */
+static int already_loaded(scan_inputs *inputs, const char *path)
+{
+    struct stat info;
+    if (stat(path, &info) != 0)
+        return 0;
+    for (size_t i = 0; i < inputs->loaded_count; i++)
+        if (inputs->loaded[i].device == info.st_dev && inputs->loaded[i].inode == info.st_ino)
+            return 1;
+    if (inputs->loaded_count == inputs->loaded_capacity) {
+        size_t capacity = inputs->loaded_capacity ? inputs->loaded_capacity * 2 : 16;
+        file_identity *grown = realloc(inputs->loaded, capacity * sizeof(*grown));
+        if (!grown)
+            return 0;
+        inputs->loaded = grown;
+        inputs->loaded_capacity = capacity;
+    }
+    inputs->loaded[inputs->loaded_count].device = info.st_dev;
+    inputs->loaded[inputs->loaded_count].inode = info.st_ino;
+    inputs->loaded_count++;
+    return 0;
+}
 
 /* Loads one file. JSON of no supported format is skipped with a note when
  * the file was found in a folder, and is an error when it was named on the
- * command line. */
+ * command line. A file reached twice is loaded once. */
 static void load_input_file(scan_inputs *inputs, const char *path, int found_in_folder)
 {
+    if (already_loaded(inputs, path)) {
+        print_skip_note(path, "already scanned under another path");
+        return;
+    }
     if (soc2_snapshot_load_file(inputs->snapshot, path, inputs->format) == SOC2_OK)
         return;
 
@@ -133,6 +169,7 @@ static int scan(const scan_options *options, const soc2_engine *engine)
     for (size_t i = 0; i < options->paths.count && !inputs.out_of_memory; i++)
         load_path(&inputs, options->paths.items[i]);
 
+    free(inputs.loaded);
     size_t file_count = soc2_snapshot_document_count(inputs.snapshot);
     if (file_count == 0 || inputs.out_of_memory) {
         /* Evaluating nothing would only fail the account-scope rules. */

@@ -143,15 +143,17 @@ static report_entry *sort_findings(const soc2_report *report, const soc2_snapsho
 static void print_resource_heading(FILE *stream, const soc2_finding *finding)
 {
     const soc2_resource *resource = soc2_finding_resource(finding);
-    fprintf(stream, "%s (%s)", soc2_finding_resource_address(finding),
-            soc2_finding_resource_type(finding));
-    if (resource && soc2_resource_file(resource))
-        fprintf(stream, " in %s", soc2_resource_file(resource));
+    put_escaped(stream, soc2_finding_resource_address(finding));
+    fputs(" (", stream);
+    put_escaped(stream, soc2_finding_resource_type(finding));
+    fputc(')', stream);
+    if (resource && soc2_resource_file(resource)) {
+        fputs(" in ", stream);
+        put_escaped(stream, soc2_resource_file(resource));
+    }
     fputc('\n', stream);
 }
 
-/* Prints one line: status, severity, rule ID, message, and the attribute path
- * and evidence resource when the finding has them. */
 /* Prints the SOC 2 criteria the finding's rule supports, on a line of
  * their own below the finding; nothing when it supports none. */
 static void print_criteria(FILE *stream, const soc2_finding *finding)
@@ -168,6 +170,9 @@ static void print_criteria(FILE *stream, const soc2_finding *finding)
     soc2_control_iterator_free(controls);
 }
 
+/* Prints one line: status, severity, rule ID, message, and the attribute
+ * path and evidence resource when the finding has them; then its SOC 2
+ * criteria. Text from the inputs is escaped. */
 static void print_finding(FILE *stream, const soc2_finding *finding)
 {
     const char *path = soc2_finding_path(finding);
@@ -175,16 +180,23 @@ static void print_finding(FILE *stream, const soc2_finding *finding)
     int has_path = path && path[0] != '\0';
     int has_evidence = evidence && evidence[0] != '\0';
 
-    fprintf(stream, "  %-7s  %-8s  %s  %s",
-            soc2_finding_status_name(soc2_finding_status_of(finding)),
-            soc2_severity_name(soc2_finding_severity(finding)), soc2_finding_rule_id(finding),
-            soc2_finding_message(finding));
-    if (has_path && has_evidence)
-        fprintf(stream, " (at %s, via %s)", path, evidence);
-    else if (has_path)
-        fprintf(stream, " (at %s)", path);
-    else if (has_evidence)
-        fprintf(stream, " (via %s)", evidence);
+    fprintf(stream, "  %-7s  %-8s  ", soc2_finding_status_name(soc2_finding_status_of(finding)),
+            soc2_severity_name(soc2_finding_severity(finding)));
+    put_escaped(stream, soc2_finding_rule_id(finding));
+    fputs("  ", stream);
+    put_escaped(stream, soc2_finding_message(finding));
+    if (has_path || has_evidence) {
+        fputs(" (", stream);
+        if (has_path) {
+            fputs("at ", stream);
+            put_escaped(stream, path);
+        }
+        if (has_evidence) {
+            fputs(has_path ? ", via " : "via ", stream);
+            put_escaped(stream, evidence);
+        }
+        fputc(')', stream);
+    }
     fputc('\n', stream);
     print_criteria(stream, finding);
 }
