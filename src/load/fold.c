@@ -895,9 +895,53 @@ static int has_link(const soc2_resource *child, const char *attribute)
     return 0;
 }
 
+/* Collects the parents an ambiguous reference at `slot` may name (one of
+ * several counted instances: see EDGE_AMBIGUOUS). Returns 0 when the slot
+ * has a definite reference to a parent, or no ambiguous one. */
+static int ambiguous_parents(const child_kind *kind, const soc2_resource *child,
+                             const char *slot, ptrvec *out)
+{
+    const char *type = parent_kinds[kind->parent].type;
+    for (size_t i = 0; i < child->edge_count; i++) {
+        const soc2_edge *e = &child->edges[i];
+        if (!e->target || strcmp(e->target->type, type) != 0 || !path_has_prefix(e->path, slot))
+            continue;
+        if (!(e->flags & EDGE_AMBIGUOUS)) {
+            out->count = 0;
+            return 0;
+        }
+        if (ptrvec_push(out, e->target) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int fold_onto_slot(fold_state *st, const child_kind *kind, soc2_resource *child,
                           const char *attribute, const char *slot, ptrvec *done)
 {
+    /* A child that names one of several parents without saying which (a
+     * policy for aws_s3_bucket.b[each.value]) may configure each of them:
+     * it folds onto every one, and what it sets there is unknown. */
+    ptrvec candidates = {0};
+    if (ambiguous_parents(kind, child, slot, &candidates) < 0) {
+        ptrvec_free(&candidates);
+        return error_nomem();
+    }
+    if (candidates.count > 0) {
+        int rc = SOC2_OK;
+        for (size_t i = 0; i < candidates.count && rc == SOC2_OK; i++) {
+            soc2_resource *parent = candidates.items[i];
+            size_t origins = parent->origin_count;
+            rc = fold_onto(st, kind, child, parent, attribute);
+            for (size_t k = origins; k < parent->origin_count && rc == SOC2_OK; k++)
+                if (parent->origins[k].source == child &&
+                    mask_mark_unknown(&parent->unknown, parent->origins[k].path) < 0)
+                    rc = error_nomem();
+        }
+        ptrvec_free(&candidates);
+        return rc;
+    }
+
     soc2_resource *parent = NULL;
     int rc = find_parent(st, kind, child, slot, &parent);
     if (rc != SOC2_OK)

@@ -9,11 +9,13 @@
  * References come from the expressions of the `configuration` section and
  * are followed through module variables and outputs by tfrefs.c. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <soc2/error.h>
 
 #include "loader.h"
+#include "../model/cursor.h"
 #include "tfrefs.h"
 #include "../core/error.h"
 #include "../util/jsonpos.h"
@@ -184,20 +186,135 @@ static int only_deleted(const json_t *actions)
            strcmp(json_string_value(json_array_get(actions, 0)), "delete") == 0;
 }
 
+/* The action strings of Terraform's JSON output format. A change lists one
+ * of them, or two for a replacement. */
+static const char *const terraform_actions[] = {
+    "no-op", "create", "read", "update", "delete", "forget",
+};
+
+static int is_terraform_action(const char *action)
+{
+    for (size_t i = 0; i < sizeof(terraform_actions) / sizeof(terraform_actions[0]); i++)
+        if (strcmp(action, terraform_actions[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static int read_actions(plan_reader *pr, const json_t *change, const json_t **actions)
 {
     size_t mark = enter(pr, "change");
     int rc = get_member(pr, change, "actions", JSON_ARRAY, "an array of strings", actions);
     if (rc == SOC2_OK && !*actions)
         rc = fail_here(pr, SOC2_EFORMAT, "the required array \"actions\" is missing");
+    if (rc == SOC2_OK && json_array_size(*actions) == 0) {
+        size_t inner = enter(pr, "actions");
+        rc = fail_here(pr, SOC2_EFORMAT,
+                       "\"actions\" is empty, but a change has at least one action");
+        leave(pr, inner);
+    }
     for (size_t i = 0; rc == SOC2_OK && i < json_array_size(*actions); i++) {
         const json_t *action = json_array_get(*actions, i);
-        if (json_is_string(action))
+        if (json_is_string(action) && is_terraform_action(json_string_value(action)))
             continue;
         size_t inner = enter(pr, "actions");
         enter_index(pr, i);
-        rc = fail_here(pr, SOC2_EFORMAT, "an action must be a string, not %s", json_kind(action));
+        if (json_is_string(action))
+            rc = fail_here(pr, SOC2_EFORMAT,
+                           "unknown action \"%s\" (expected no-op, create, read, update, "
+                           "delete or forget)",
+                           json_string_value(action));
+        else
+            rc = fail_here(pr, SOC2_EFORMAT, "an action must be a string, not %s",
+                           json_kind(action));
         leave(pr, inner);
+    }
+    leave(pr, mark);
+    return rc;
+}
+
+/* Checks `after_unknown` (the mask) against `after` at the place the
+ * current pointer names in `after` and `mask_pointer` in the mask. `after`
+ * is NULL where it has no value. terraform show -json leaves a value that is
+ * unknown until apply out of `after` (null in a list) and marks it `true` in
+ * the mask, which otherwise has the shape of `after`. A mask that marks a
+ * value of `after` unknown, or has another shape, contradicts `after`, so
+ * the plan is rejected. */
+static int check_unknown_mask(plan_reader *pr, strbuf *mask_pointer, const char *address,
+                              const json_t *after, const json_t *mask)
+{
+    int has_value = after && !json_is_null(after);
+    if (json_is_false(mask))
+        return SOC2_OK;
+    if (json_is_true(mask)) {
+        if (!has_value)
+            return SOC2_OK;
+        return fail_here(pr, SOC2_EFORMAT,
+                         "resource %s: after has %s where after_unknown marks the value "
+                         "unknown (terraform show -json leaves unknown values out of after)",
+                         address, json_kind(after));
+    }
+    if (!json_is_object(mask) && !json_is_array(mask))
+        return loader_fail(pr->loader, SOC2_EFORMAT,
+                           mask_pointer->failed ? NULL : sb_str(mask_pointer),
+                           "resource %s: after_unknown may contain only true, false, arrays "
+                           "and objects, not %s",
+                           address, json_kind(mask));
+    if (has_value && json_typeof(after) != json_typeof(mask))
+        return fail_here(pr, SOC2_EFORMAT,
+                         "resource %s: after_unknown has %s where after has %s", address,
+                         json_kind(mask), json_kind(after));
+
+    int rc = SOC2_OK;
+    size_t mask_mark = mask_pointer->len;
+    if (json_is_object(mask)) {
+        const char *name;
+        const json_t *inner;
+        json_object_foreach((json_t *)mask, name, inner) {
+            size_t mark = enter(pr, name);
+            json_pointer_append(mask_pointer, name);
+            rc = check_unknown_mask(pr, mask_pointer, address, json_object_get(after, name),
+                                    inner);
+            sb_truncate(mask_pointer, mask_mark);
+            leave(pr, mark);
+            if (rc != SOC2_OK)
+                break;
+        }
+        return rc;
+    }
+    for (size_t i = 0; rc == SOC2_OK && i < json_array_size(mask); i++) {
+        size_t mark = enter_index(pr, i);
+        json_pointer_append_index(mask_pointer, i);
+        rc = check_unknown_mask(pr, mask_pointer, address, json_array_get(after, i),
+                                json_array_get(mask, i));
+        sb_truncate(mask_pointer, mask_mark);
+        leave(pr, mark);
+    }
+    return rc;
+}
+
+/* Reads `after` and `after_unknown` of a change and checks them against
+ * each other. */
+static int read_after(plan_reader *pr, const char *address, const json_t *change,
+                      const json_t **after, const json_t **after_unknown)
+{
+    size_t mark = enter(pr, "change");
+    int rc = get_member(pr, change, "after", JSON_OBJECT, "an object or null", after);
+    *after_unknown = json_object_get(change, "after_unknown");
+    if (rc == SOC2_OK && *after_unknown && !json_is_object(*after_unknown) &&
+        !json_is_boolean(*after_unknown) && !json_is_null(*after_unknown)) {
+        size_t inner = enter(pr, "after_unknown");
+        rc = fail_here(pr, SOC2_EFORMAT, "\"after_unknown\" must be an object, not %s",
+                       json_kind(*after_unknown));
+        leave(pr, inner);
+    }
+    if (rc == SOC2_OK && *after_unknown) {
+        strbuf mask_pointer = STRBUF_INIT;
+        sb_append(&mask_pointer, pr->pointer.data, pr->pointer.len);
+        json_pointer_append(&mask_pointer, "after_unknown");
+        size_t inner = enter(pr, "after");
+        rc = check_unknown_mask(pr, &mask_pointer, address, *after, *after_unknown);
+        leave(pr, inner);
+        sb_free(&mask_pointer);
     }
     leave(pr, mark);
     return rc;
@@ -209,13 +326,15 @@ static int read_change(plan_reader *pr, const json_t *item)
         return fail_here(pr, SOC2_EFORMAT, "a resource change must be an object, not %s",
                          json_kind(item));
 
-    const char *address, *type;
+    const char *address, *type, *deposed;
     int managed;
     int rc = get_string(pr, item, "address", 1, &address);
     if (rc == SOC2_OK)
         rc = get_string(pr, item, "type", 1, &type);
     if (rc == SOC2_OK)
         rc = read_mode(pr, item, address, &managed);
+    if (rc == SOC2_OK)
+        rc = get_string(pr, item, "deposed", 0, &deposed);
     if (rc != SOC2_OK)
         return rc;
 
@@ -231,22 +350,10 @@ static int read_change(plan_reader *pr, const json_t *item)
     /* Left out on purpose: data sources, objects planned only for deletion,
      * and deposed objects (the old half of a create-before-destroy
      * replacement, always destroyed by the apply). */
-    if (!managed || only_deleted(actions) || json_object_get(item, "deposed"))
+    if (!managed || only_deleted(actions) || deposed)
         return SOC2_OK;
 
-    size_t mark = enter(pr, "change");
-    rc = get_member(pr, change, "after", JSON_OBJECT, "an object or null", &after);
-    if (rc == SOC2_OK) {
-        after_unknown = json_object_get(change, "after_unknown");
-        if (after_unknown && !json_is_object(after_unknown) && !json_is_boolean(after_unknown) &&
-            !json_is_null(after_unknown)) {
-            size_t inner = enter(pr, "after_unknown");
-            rc = fail_here(pr, SOC2_EFORMAT, "\"after_unknown\" must be an object, not %s",
-                           json_kind(after_unknown));
-            leave(pr, inner);
-        }
-    }
-    leave(pr, mark);
+    rc = read_after(pr, address, change, &after, &after_unknown);
     if (rc != SOC2_OK)
         return rc;
 
@@ -352,10 +459,32 @@ typedef struct edge_sink {
     const char *path;
 } edge_sink;
 
-static int add_edge(void *context, soc2_resource *target)
+/* Returns whether the attribute at `path` of `r` holds a list, known or
+ * marked unknown element by element. */
+static int holds_list(const soc2_resource *r, const char *path)
+{
+    attr_path parsed;
+    if (path_parse(&parsed, path, NULL) < 0)
+        return 0;
+    cursor chain[PATH_MAX_STEPS + 1];
+    cursor_root(&chain[0], r);
+    const cursor *at = cursor_follow(chain, &chain[0], &parsed);
+    path_free(&parsed);
+    return json_is_array(at->value) || json_is_array(at->mask);
+}
+
+static int add_edge(void *context, soc2_resource *target, unsigned flags)
 {
     edge_sink *sink = context;
-    return loader_add_reference(sink->loader, sink->resource, sink->path, target->address);
+    /* A list attribute that refers to every instance of a counted resource
+     * is a splat or a `for` over all of them (security_groups =
+     * aws_security_group.sg[*].id), which Terraform records like an
+     * unknown index: each instance is in the list. A single value names one
+     * of them, and which one stays ambiguous. */
+    if ((flags & EDGE_AMBIGUOUS) && holds_list(sink->resource, sink->path))
+        flags &= ~(unsigned)EDGE_AMBIGUOUS;
+    return loader_add_reference_flags(sink->loader, sink->resource, sink->path, target->address,
+                                      flags);
 }
 
 /* Checks that a leaf's "references" is an array of strings. */
@@ -509,22 +638,27 @@ static void forget_nested_unknowns(json_t *mask, const json_t *blocks, const cha
  * of `r` does not set (`expressions` may be NULL: it sets nothing). An
  * attribute with a configuration expression keeps its mark: its value comes
  * from that expression. */
-static void forget_provider_unknowns(soc2_resource *r, const json_t *expressions)
+static int forget_provider_unknowns(soc2_resource *r, const json_t *expressions)
 {
-    if (!json_is_object(r->unknown))
-        return;
     for (size_t i = 0; i < sizeof(provider_computed) / sizeof(provider_computed[0]); i++) {
         const char *attribute = provider_computed[i].attribute;
         if (strcmp(provider_computed[i].type, r->type) != 0)
             continue;
         json_t *mask = json_object_get(r->unknown, attribute);
         const json_t *configured = json_object_get(expressions, attribute);
+        /* An attribute the resource's own configuration sets gets an origin
+         * on the resource itself, so that folding sees two resources
+         * setting it (an inline bucket policy and an aws_s3_bucket_policy). */
+        if (configured && !provider_computed[i].nested &&
+            resource_add_origin(r, attribute, r) < 0)
+            return error_nomem();
         if (provider_computed[i].nested)
             forget_nested_unknowns(mask, configured, provider_computed[i].nested);
         else if (json_is_true(mask) && !configured)
             json_object_del(r->unknown, attribute);
     }
     r->unknown = mask_prune(r->unknown);
+    return SOC2_OK;
 }
 
 static int read_config_resource(plan_reader *pr, const json_t *item, const char *module_path)
@@ -546,8 +680,10 @@ static int read_config_resource(plan_reader *pr, const json_t *item, const char 
 
     /* Data source blocks are still checked, but have no instance to get edges. */
     size_t first = managed ? tfrefs_first_of_config(&pr->refs, module_path, address) : 0;
-    for (size_t i = first; i; i = pr->refs.instances[i - 1].next_same_config)
-        forget_provider_unknowns(pr->refs.instances[i - 1].resource, expressions);
+    for (size_t i = first; i && rc == SOC2_OK; i = pr->refs.instances[i - 1].next_same_config)
+        rc = forget_provider_unknowns(pr->refs.instances[i - 1].resource, expressions);
+    if (rc != SOC2_OK)
+        return rc;
     if (!expressions)
         return SOC2_OK;
     strbuf path = STRBUF_INIT;
@@ -676,13 +812,46 @@ static int read_configuration(plan_reader *pr, const json_t *configuration)
     return rc;
 }
 
+/* Checks that the plan is of a format version this adapter reads: major
+ * version 0 or 1, any minor version. The JSON output format page of the
+ * Terraform documentation states that the major version changes only with
+ * changes that are not backward compatible, and that readers should reject
+ * a major version they do not support. The plans under tests/data are 0.1
+ * to 1.2. */
+static int check_format_version(plan_reader *pr, const json_t *root)
+{
+    const char *version;
+    int rc = get_string(pr, root, "format_version", 1, &version);
+    if (rc != SOC2_OK)
+        return rc;
+
+    size_t major_length = strspn(version, "0123456789");
+    const char *minor = version + major_length;
+    size_t minor_length = *minor == '.' ? strspn(minor + 1, "0123456789") : 0;
+    size_t mark = enter(pr, "format_version");
+    if (major_length == 0 || minor_length == 0 || minor[1 + minor_length] != '\0')
+        rc = fail_here(pr, SOC2_EFORMAT,
+                       "format_version \"%s\" is not a version number of the form "
+                       "MAJOR.MINOR",
+                       version);
+    else if (strtoul(version, NULL, 10) > 1)
+        rc = fail_here(pr, SOC2_EUNRECOGNIZED,
+                       "unsupported plan format_version \"%s\": libsoc2 reads major "
+                       "versions 0 and 1 of the Terraform JSON output format",
+                       version);
+    leave(pr, mark);
+    return rc;
+}
+
 int tfplan_load(soc2_loader *loader, json_t *root)
 {
     plan_reader pr = {loader, {0}, STRBUF_INIT};
     tfrefs_init(&pr.refs, NULL);
 
+    int rc = check_format_version(&pr, root);
     const json_t *changes = json_object_get(root, "resource_changes");
-    int rc = changes ? read_changes(&pr, changes)
+    if (rc == SOC2_OK)
+        rc = changes ? read_changes(&pr, changes)
                      : read_planned_values(&pr, json_object_get(root, "planned_values"));
     if (rc == SOC2_OK)
         rc = read_configuration(&pr, json_object_get(root, "configuration"));

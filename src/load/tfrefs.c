@@ -370,7 +370,9 @@ typedef struct resolver {
     tfrefs *refs;
     tfrefs_target_fn found;
     void *context;
-    strmap visited; /* variables and outputs already followed */
+    unsigned flags; /* EDGE_* flags given to every target found, with
+                       EDGE_AMBIGUOUS below an ambiguous step */
+    strmap visited; /* variables and outputs already followed, with flags */
 } resolver;
 
 static int resolve_list(resolver *rv, const scope *at, const json_t *references, int depth);
@@ -398,8 +400,12 @@ static const json_t *config_module(const tfrefs *refs, const char *module, size_
 static int visit_once(resolver *rv, char kind, const char *module, size_t module_len,
                       const tf_token *name, int *first_time)
 {
+    /* A variable or output first reached through an ambiguous step is
+     * followed again when a definite path reaches it, so that its edges end
+     * up definite. */
     strbuf key = STRBUF_INIT;
     sb_putc(&key, kind);
+    sb_putc(&key, rv->flags & EDGE_AMBIGUOUS ? '?' : '=');
     sb_append(&key, module, module_len);
     sb_putc(&key, ' ');
     sb_append(&key, name->text, name->len);
@@ -467,25 +473,33 @@ static int resolve_resource(resolver *rv, const scope *at, const tf_reference *r
         for (size_t i = first; i; i = instances[i - 1].next_same_base) {
             const tf_address *p = &instances[i - 1].parts;
             if (p->key && tokens_equal(p->key, p->key_len, ref->key.text, ref->key.len))
-                return rv->found(rv->context, instances[i - 1].resource);
+                return rv->found(rv->context, instances[i - 1].resource, rv->flags);
         }
         return SOC2_OK;
     }
 
     /* NOTE: a reference that names no instance of a resource with count or
      * for_each is taken to mean the instance with the same key as the one
-     * referring (the usual `aws_vpc.x[count.index]` or `[each.key]`, which
-     * the plan lists without the key). Without such an instance it refers
-     * to every instance. The expression itself is not evaluated. */
+     * referring, because the plan lists `aws_vpc.x[count.index]` and
+     * `aws_vpc.x[each.key]` without the key. The index expression itself is
+     * not in the plan, so `aws_vpc.x[count.index + 1]` is matched to the
+     * wrong instance. */
     if (at->key) {
         for (size_t i = first; i; i = instances[i - 1].next_same_base) {
             const tf_address *p = &instances[i - 1].parts;
             if (p->key && tokens_equal(p->key, p->key_len, at->key, at->key_len))
-                return rv->found(rv->context, instances[i - 1].resource);
+                return rv->found(rv->context, instances[i - 1].resource, rv->flags);
         }
     }
+
+    /* Otherwise any instance may be meant (`aws_vpc.x[each.value]`), unless
+     * there is only one. A splat over all instances (`aws_subnet.x[*].id`)
+     * is listed the same way, so it gets ambiguous edges too. */
+    unsigned flags = rv->flags;
+    if (instances[first - 1].next_same_base)
+        flags |= EDGE_AMBIGUOUS;
     for (size_t i = first; i; i = instances[i - 1].next_same_base) {
-        int rc = rv->found(rv->context, instances[i - 1].resource);
+        int rc = rv->found(rv->context, instances[i - 1].resource, flags);
         if (rc != SOC2_OK)
             return rc;
     }
@@ -578,7 +592,8 @@ static int resolve_output(resolver *rv, const scope *at, const tf_reference *ref
     sb_free(&call);
 
     /* The same rule as for resources (see resolve_resource): the instance
-     * with the referring key when there is one, otherwise every instance. */
+     * with the referring key when there is one, otherwise every instance,
+     * ambiguously when there are several. */
     if (at->key) {
         for (size_t i = first; i; i = modules[i - 1].next_same_call) {
             const tf_module_instance *m = &modules[i - 1];
@@ -586,9 +601,13 @@ static int resolve_output(resolver *rv, const scope *at, const tf_reference *ref
                 return resolve_output_of(rv, m->address, m->len, &ref->second, depth);
         }
     }
+    unsigned saved = rv->flags;
+    if (modules[first - 1].next_same_call)
+        rv->flags |= EDGE_AMBIGUOUS;
     for (size_t i = first; i && rc == SOC2_OK; i = modules[i - 1].next_same_call)
         rc = resolve_output_of(rv, modules[i - 1].address, modules[i - 1].len, &ref->second,
                                depth);
+    rv->flags = saved;
     return rc;
 }
 
@@ -647,7 +666,7 @@ static int resolve_list(resolver *rv, const scope *at, const json_t *references,
 int tfrefs_resolve(tfrefs *refs, const tf_instance *from, const json_t *references,
                    tfrefs_target_fn found, void *context)
 {
-    resolver rv = {refs, found, context, STRMAP_INIT};
+    resolver rv = {refs, found, context, 0, STRMAP_INIT};
     scope at = {from->resource->address, from->parts.module_len, from->parts.key,
                 from->parts.key_len};
     int rc = resolve_list(&rv, &at, references, 0);

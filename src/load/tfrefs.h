@@ -70,9 +70,11 @@ typedef struct tfrefs {
     strmap by_call;    /* module call address (no key) -> 1 + first index */
 } tfrefs;
 
-/* Receives each resource instance a reference ends at. Returns SOC2_OK to
- * go on, or an error status that stops the resolution. */
-typedef int (*tfrefs_target_fn)(void *context, soc2_resource *target);
+/* Receives each resource instance a reference ends at, with EDGE_AMBIGUOUS
+ * in `flags` when the reference may end at this instance or at another one
+ * of the same resource (see tfrefs_resolve). Returns SOC2_OK to go on, or an
+ * error status that stops the resolution. */
+typedef int (*tfrefs_target_fn)(void *context, soc2_resource *target, unsigned flags);
 
 /* Parses a resource instance address. Returns 0, or -1 when the text is
  * not one. The key points into `address`. */
@@ -93,12 +95,19 @@ int tfrefs_add_instance(tfrefs *refs, soc2_resource *resource);
 size_t tfrefs_first_of_config(const tfrefs *refs, const char *module_path,
                               const char *local_address);
 
-/* Follows every reference string in `references` (a JSON array; other
- * elements are ignored) as written in the configuration of `from`'s module,
- * and calls `found` for each managed resource instance of the plan it ends
- * at. References that end elsewhere (data sources, locals, root module
- * variables) give nothing. Returns SOC2_OK, SOC2_ELIMIT past
- * TFREFS_MAX_DEPTH hops, SOC2_ENOMEM, or what `found` returned. */
+/* Follows every reference string in the JSON array `references` as
+ * written in the configuration of `from`'s module, ignoring elements that
+ * are not strings. Calls `found` for each managed resource instance of the
+ * plan a reference ends at. References that end elsewhere (data sources,
+ * locals, root module variables) give nothing.
+ *
+ * A reference that names no instance of a resource (or module call) with
+ * count or for_each ends at the instance whose key equals the key of the
+ * instance the expression belongs to. When there is no such instance and
+ * there are several instances, it ends at each of them with EDGE_AMBIGUOUS,
+ * as do the references followed on from there. Returns SOC2_OK,
+ * SOC2_ELIMIT past TFREFS_MAX_DEPTH hops, SOC2_ENOMEM, or what `found`
+ * returned. */
 int tfrefs_resolve(tfrefs *refs, const tf_instance *from, const json_t *references,
                    tfrefs_target_fn found, void *context);
 

@@ -625,6 +625,31 @@ START_TEST(bucket_policies_merge)
 }
 END_TEST
 
+START_TEST(ambiguous_parent_gets_unknown_policy)
+{
+    /* A policy for aws_s3_bucket.b[each.value] in an instance whose key
+     * no bucket has: it may configure either bucket, so both get a policy
+     * that is unknown. */
+    test_document d;
+    document_open(&d, SOC2_FORMAT_TERRAFORM_PLAN);
+    soc2_resource *a = add(&d, "aws_s3_bucket.b[\\\"a\\\"]", "aws_s3_bucket", "{'bucket': 'a'}", NULL);
+    soc2_resource *b = add(&d, "aws_s3_bucket.b[\\\"b\\\"]", "aws_s3_bucket", "{'bucket': 'b'}", NULL);
+    soc2_resource *policy = add(&d, "aws_s3_bucket_policy.p", "aws_s3_bucket_policy",
+                                "{'policy': {'Statement': []}}", "{'bucket': true}");
+    ck_assert_int_eq(loader_add_reference_flags(&d.loader, policy, "bucket", a->address,
+                                                EDGE_AMBIGUOUS), SOC2_OK);
+    ck_assert_int_eq(loader_add_reference_flags(&d.loader, policy, "bucket", b->address,
+                                                EDGE_AMBIGUOUS), SOC2_OK);
+
+    ck_assert_int_eq(fold(&d), SOC2_OK);
+    ck_assert_int_eq(state_at(a, "policy"), VALUE_UNKNOWN);
+    ck_assert_int_eq(state_at(b, "policy"), VALUE_UNKNOWN);
+    assert_origin(a, "policy", policy);
+    assert_origin(b, "policy", policy);
+    document_close(&d);
+}
+END_TEST
+
 START_TEST(unknown_policy_merge_is_unknown)
 {
     test_document d;
@@ -1277,6 +1302,7 @@ Suite *make_suite(void)
     tcase_add_test(buckets, bucket_policy_replaces_policy);
     tcase_add_test(buckets, bucket_policies_merge);
     tcase_add_test(buckets, unknown_policy_merge_is_unknown);
+    tcase_add_test(buckets, ambiguous_parent_gets_unknown_policy);
     tcase_add_test(buckets, conflicting_settings_are_unknown);
     tcase_add_test(buckets, policy_object_with_unknown_part);
     tcase_add_test(buckets, public_access_block_shape);

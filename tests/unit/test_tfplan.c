@@ -98,6 +98,16 @@ static void assert_resolved_edge(const soc2_snapshot *s, const char *from, const
     ck_assert_msg(e->target == find(s, target), "edge %s -> %s is not resolved", from, target);
 }
 
+/* Asserts a resolved edge whose EDGE_* flags are `flags`. */
+static void assert_edge_flags(const soc2_snapshot *s, const char *from, const char *path,
+                              const char *target, unsigned flags)
+{
+    assert_resolved_edge(s, from, path, target);
+    const soc2_edge *e = edge_to(find(s, from), path, target);
+    ck_assert_msg(e->flags == flags, "edge %s %s -> %s has flags %u, not %u", from, path, target,
+                  e->flags, flags);
+}
+
 static void assert_unknown(const soc2_snapshot *s, const char *address, const char *path)
 {
     const char *value = NULL;
@@ -444,6 +454,8 @@ START_TEST(actions_decide_what_is_kept)
         "             'after_unknown': false}},"
         " {'address': 'aws_vpc.forgotten', 'mode': 'managed', 'type': 'aws_vpc',"
         "  'change': {'actions': ['forget'], 'after': null}},"
+        " {'address': 'aws_vpc.created_forgotten', 'mode': 'managed', 'type': 'aws_vpc',"
+        "  'change': {'actions': ['create', 'forget'], 'after': {'cidr_block': '10.5.0.0/16'}}},"
         " {'address': 'data.aws_vpc.read', 'mode': 'data', 'type': 'aws_vpc',"
         "  'change': {'actions': ['read'], 'after': {'cidr_block': '10.9.0.0/16'}}}"
         "]}";
@@ -462,7 +474,8 @@ START_TEST(actions_decide_what_is_kept)
     ck_assert_int_eq(soc2_resource_get_length(&length, find(s, "aws_vpc.forgotten"), ""),
                      SOC2_OK);
     ck_assert_uint_eq(length, 0);
-    ck_assert_uint_eq(loaded_count(s), 5);
+    assert_string(s, "aws_vpc.created_forgotten", "cidr_block", "10.5.0.0/16");
+    ck_assert_uint_eq(loaded_count(s), 6);
     soc2_snapshot_free(s);
 }
 END_TEST
@@ -483,6 +496,37 @@ START_TEST(empty_plans_load)
         ck_assert_uint_eq(soc2_snapshot_document_count(s), 1);
         soc2_snapshot_free(s);
     }
+}
+END_TEST
+
+START_TEST(format_versions_read)
+{
+    static const char *const versions[] = {"0.1", "0.2", "1.0", "1.2", "1.9", "1.10"};
+    for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+        soc2_snapshot *s = new_snapshot();
+        json_t *plan = json_pack("{s:s, s:[]}", "format_version", versions[i], "resource_changes");
+        char *text = json_dumps(plan, 0);
+        ck_assert_ptr_nonnull(text);
+        int rc = soc2_snapshot_load_buffer(s, text, strlen(text), "plan.json", SOC2_FORMAT_AUTO);
+        ck_assert_msg(rc == SOC2_OK, "format_version %s: %s", versions[i],
+                      soc2_error_last()->message);
+        free(text);
+        json_decref(plan);
+        soc2_snapshot_free(s);
+    }
+}
+END_TEST
+
+START_TEST(major_version_two_rejected)
+{
+    soc2_snapshot *s = new_snapshot();
+    const char *plan = "{'format_version': '2.0', 'resource_changes': []}";
+    ck_assert_int_eq(load_quoted(s, plan, SOC2_FORMAT_TERRAFORM_PLAN), SOC2_EUNRECOGNIZED);
+    const soc2_error *e = soc2_error_last();
+    ck_assert_ptr_nonnull(strstr(e->message, "\"2.0\""));
+    ck_assert_ptr_nonnull(strstr(e->message, "major versions 0 and 1"));
+    ck_assert_uint_eq(soc2_snapshot_document_count(s), 0);
+    soc2_snapshot_free(s);
 }
 END_TEST
 
@@ -545,6 +589,58 @@ START_TEST(planned_values_without_changes)
                      SOC2_ENOTFOUND);
     assert_resolved_edge(s, "module.net.aws_subnet.a[0]", "vpc_id", "aws_vpc.main");
     assert_resolved_edge(s, "module.net.module.deep.aws_flow_log.f", "vpc_id", "aws_vpc.main");
+    soc2_snapshot_free(s);
+}
+END_TEST
+
+/* Inline cases: unknown values. */
+
+START_TEST(unknown_mask_in_terraform_shapes)
+{
+    soc2_snapshot *s = new_snapshot();
+    /* As terraform show -json writes them: an unknown list element is null
+     * in after, an unknown object member is absent (or null), known list
+     * elements are false in the mask and known members left out. */
+    const char *plan =
+        "{'format_version': '1.2', 'resource_changes': ["
+        " {'address': 'aws_security_group.g', 'mode': 'managed', 'type': 'aws_security_group',"
+        "  'change': {'actions': ['create'],"
+        "   'after': {'name': 'g', 'description': null, 'ingress': [{'from_port': 22,"
+        "     'cidr_blocks': [null, '0.0.0.0/0'], 'ipv6_cidr_blocks': []}]},"
+        "   'after_unknown': {'id': true, 'description': true, 'ingress': [{"
+        "     'cidr_blocks': [true, false], 'ipv6_cidr_blocks': []}]}}},"
+        " {'address': 'aws_vpc.v', 'mode': 'managed', 'type': 'aws_vpc',"
+        "  'change': {'actions': ['create'], 'after': null, 'after_unknown': true}}]}";
+    ck_assert_int_eq(load_quoted(s, plan, SOC2_FORMAT_AUTO), SOC2_OK);
+    const char *group = "aws_security_group.g";
+    assert_unknown(s, group, "id");
+    assert_unknown(s, group, "description");
+    assert_unknown(s, group, "ingress[0].cidr_blocks[0]");
+    assert_string(s, group, "ingress[0].cidr_blocks[1]", "0.0.0.0/0");
+    assert_string(s, group, "name", "g");
+    assert_unknown(s, "aws_vpc.v", "cidr_block");
+    soc2_snapshot_free(s);
+}
+END_TEST
+
+START_TEST(contradictory_value_named)
+{
+    soc2_snapshot *s = new_snapshot();
+    const char *plan =
+        "{'format_version': '1.2', 'resource_changes': [\n"
+        " {'address': 'aws_vpc.ok', 'mode': 'managed', 'type': 'aws_vpc',"
+        "  'change': {'actions': ['create'], 'after': {}, 'after_unknown': {'id': true}}},\n"
+        " {'address': 'aws_security_group.contra', 'mode': 'managed',"
+        "  'type': 'aws_security_group', 'change': {'actions': ['create'],\n"
+        "   'after': {'ingress': [{'cidr_blocks': ['0.0.0.0/0']}]},\n"
+        "   'after_unknown': {'ingress': [{'cidr_blocks': [true]}]}}}]}";
+    ck_assert_int_eq(load_quoted(s, plan, SOC2_FORMAT_AUTO), SOC2_EFORMAT);
+    const soc2_error *e = soc2_error_last();
+    ck_assert_str_eq(e->pointer, "/resource_changes/1/change/after/ingress/0/cidr_blocks/0");
+    ck_assert_int_eq(e->line, 4);
+    ck_assert_ptr_nonnull(strstr(e->message, "aws_security_group.contra"));
+    ck_assert_ptr_nonnull(strstr(e->message, "after_unknown"));
+    ck_assert_uint_eq(soc2_snapshot_resource_count(s), 0);
     soc2_snapshot_free(s);
 }
 END_TEST
@@ -633,33 +729,93 @@ START_TEST(instance_keys_match_referrer)
         "     'expressions': {'vpc_id': {'references': ['var.vpc']}}}]}}}}}}";
     ck_assert_int_eq(load_quoted(s, plan, SOC2_FORMAT_AUTO), SOC2_OK);
 
-    /* Same index as the referring instance. */
-    assert_resolved_edge(s, "aws_subnet.s[0]", "vpc_id", "aws_vpc.v[0]");
+    /* Same index as the referring instance: definite. */
+    assert_edge_flags(s, "aws_subnet.s[0]", "vpc_id", "aws_vpc.v[0]", 0);
     ck_assert_uint_eq(edges_at(find(s, "aws_subnet.s[0]"), "vpc_id"), 1);
-    assert_resolved_edge(s, "aws_subnet.s[1]", "vpc_id", "aws_vpc.v[1]");
+    assert_edge_flags(s, "aws_subnet.s[1]", "vpc_id", "aws_vpc.v[1]", 0);
     ck_assert_uint_eq(edges_at(find(s, "aws_subnet.s[1]"), "vpc_id"), 1);
-    /* No aws_vpc.v[2]: every instance. */
+    /* No aws_vpc.v[2]: every instance, ambiguous. */
+    assert_edge_flags(s, "aws_subnet.s[2]", "vpc_id", "aws_vpc.v[0]", EDGE_AMBIGUOUS);
+    assert_edge_flags(s, "aws_subnet.s[2]", "vpc_id", "aws_vpc.v[1]", EDGE_AMBIGUOUS);
     ck_assert_uint_eq(edges_at(find(s, "aws_subnet.s[2]"), "vpc_id"), 2);
     /* Named instance, and the key-less form that comes with it is ignored. */
-    assert_resolved_edge(s, "aws_flow_log.one", "vpc_id", "aws_vpc.v[1]");
+    assert_edge_flags(s, "aws_flow_log.one", "vpc_id", "aws_vpc.v[1]", 0);
     ck_assert_uint_eq(edges_at(find(s, "aws_flow_log.one"), "vpc_id"), 1);
-    /* A referrer without a key refers to every instance. */
-    assert_resolved_edge(s, "aws_flow_log.all", "vpc_id", "aws_vpc.v[0]");
-    assert_resolved_edge(s, "aws_flow_log.all", "vpc_id", "aws_vpc.v[1]");
+    /* A referrer without a key refers to every instance, ambiguous. */
+    assert_edge_flags(s, "aws_flow_log.all", "vpc_id", "aws_vpc.v[0]", EDGE_AMBIGUOUS);
+    assert_edge_flags(s, "aws_flow_log.all", "vpc_id", "aws_vpc.v[1]", EDGE_AMBIGUOUS);
 
     /* A module instance key stands for each.key in the module call. */
-    assert_resolved_edge(s, "module.m[\"b\"].aws_security_group.g", "vpc_id",
-                         "aws_vpc.w[\"b\"]");
+    assert_edge_flags(s, "module.m[\"b\"].aws_security_group.g", "vpc_id", "aws_vpc.w[\"b\"]",
+                      0);
     ck_assert_uint_eq(edges_at(find(s, "module.m[\"b\"].aws_security_group.g"), "vpc_id"), 1);
+    assert_edge_flags(s, "module.m[\"c\"].aws_security_group.g", "vpc_id", "aws_vpc.w[\"a\"]",
+                      EDGE_AMBIGUOUS);
+    assert_edge_flags(s, "module.m[\"c\"].aws_security_group.g", "vpc_id", "aws_vpc.w[\"b\"]",
+                      EDGE_AMBIGUOUS);
     ck_assert_uint_eq(edges_at(find(s, "module.m[\"c\"].aws_security_group.g"), "vpc_id"), 2);
 
-    /* Outputs of every module instance, or of the named one. */
-    assert_resolved_edge(s, "aws_lb.front", "security_groups",
-                         "module.m[\"b\"].aws_security_group.g");
-    assert_resolved_edge(s, "aws_lb.front", "security_groups",
-                         "module.m[\"c\"].aws_security_group.g");
-    assert_resolved_edge(s, "aws_lb.front", "subnets", "module.m[\"c\"].aws_security_group.g");
+    /* Outputs of every module instance (ambiguous), or of the named one. */
+    assert_edge_flags(s, "aws_lb.front", "security_groups",
+                      "module.m[\"b\"].aws_security_group.g", EDGE_AMBIGUOUS);
+    assert_edge_flags(s, "aws_lb.front", "security_groups",
+                      "module.m[\"c\"].aws_security_group.g", EDGE_AMBIGUOUS);
+    assert_edge_flags(s, "aws_lb.front", "subnets", "module.m[\"c\"].aws_security_group.g", 0);
     ck_assert_uint_eq(edges_at(find(s, "aws_lb.front"), "subnets"), 1);
+    soc2_snapshot_free(s);
+}
+END_TEST
+
+START_TEST(ambiguous_then_definite_path)
+{
+    soc2_snapshot *s = new_snapshot();
+    /* module.m has instances "b" and "c". The first reference reaches the
+     * output of both instances ambiguously. The second names instance "b",
+     * so its output is followed again and gives a definite edge. */
+    const char *plan =
+        "{'format_version': '1.2', 'resource_changes': ["
+        " {'address': 'module.m[\\'b\\'].aws_security_group.g', 'mode': 'managed',"
+        "  'type': 'aws_security_group', 'change': {'actions': ['create'], 'after': {}}},"
+        " {'address': 'module.m[\\'c\\'].aws_security_group.g', 'mode': 'managed',"
+        "  'type': 'aws_security_group', 'change': {'actions': ['create'], 'after': {}}},"
+        " {'address': 'aws_lb.front', 'mode': 'managed', 'type': 'aws_lb',"
+        "  'change': {'actions': ['create'], 'after': {}}}],"
+        " 'configuration': {'root_module': {"
+        "  'resources': [{'address': 'aws_lb.front', 'mode': 'managed', 'expressions': {"
+        "   'security_groups': {'references': ['module.m.group_id',"
+        "                                      'module.m[\\'b\\'].group_id']}}}],"
+        "  'module_calls': {'m': {"
+        "   'for_each_expression': {'references': ['local.keys']},"
+        "   'module': {"
+        "    'outputs': {'group_id': {'expression': {'references':"
+        "      ['aws_security_group.g.id', 'aws_security_group.g']}}},"
+        "    'resources': [{'address': 'aws_security_group.g', 'mode': 'managed',"
+        "     'expressions': {}}]}}}}}}";
+    ck_assert_int_eq(load_quoted(s, plan, SOC2_FORMAT_AUTO), SOC2_OK);
+    assert_edge_flags(s, "aws_lb.front", "security_groups",
+                      "module.m[\"b\"].aws_security_group.g", 0);
+    assert_edge_flags(s, "aws_lb.front", "security_groups",
+                      "module.m[\"c\"].aws_security_group.g", EDGE_AMBIGUOUS);
+    soc2_snapshot_free(s);
+}
+END_TEST
+
+START_TEST(one_instance_is_definite)
+{
+    soc2_snapshot *s = new_snapshot();
+    /* aws_vpc.v has a single instance, so `aws_vpc.v[each.value]` can only
+     * mean it, although its key differs from the flow log's. */
+    const char *plan =
+        "{'format_version': '1.2', 'resource_changes': ["
+        " {'address': 'aws_vpc.v[\\'a\\']', 'mode': 'managed', 'type': 'aws_vpc',"
+        "  'change': {'actions': ['create'], 'after': {}}},"
+        " {'address': 'aws_flow_log.f[\\'x\\']', 'mode': 'managed', 'type': 'aws_flow_log',"
+        "  'change': {'actions': ['create'], 'after': {}}}],"
+        " 'configuration': {'root_module': {'resources': ["
+        "  {'address': 'aws_flow_log.f', 'mode': 'managed', 'expressions': {"
+        "   'vpc_id': {'references': ['aws_vpc.v', 'each.value']}}}]}}}";
+    ck_assert_int_eq(load_quoted(s, plan, SOC2_FORMAT_AUTO), SOC2_OK);
+    assert_edge_flags(s, "aws_flow_log.f[\"x\"]", "vpc_id", "aws_vpc.v[\"a\"]", 0);
     soc2_snapshot_free(s);
 }
 END_TEST
@@ -879,6 +1035,70 @@ static const bad_case bad_cases[] = {
     {"{'format_version': '1.2', 'resource_changes': [],\n 'configuration': {'root_module': "
      "{'outputs': {'id': {'expression': []}}}}}",
      SOC2_EFORMAT, "/configuration/root_module/outputs/id/expression"},
+    /* Format versions. */
+    {"{'format_version': '2.0',\n 'resource_changes': []}", SOC2_EUNRECOGNIZED,
+     "/format_version"},
+    {"{'format_version': '10.1',\n 'resource_changes': []}", SOC2_EUNRECOGNIZED,
+     "/format_version"},
+    {"{'format_version': '1',\n 'resource_changes': []}", SOC2_EFORMAT, "/format_version"},
+    {"{'format_version': '1.2.0',\n 'resource_changes': []}", SOC2_EFORMAT, "/format_version"},
+    {"{'format_version': 'v1.2',\n 'resource_changes': []}", SOC2_EFORMAT, "/format_version"},
+    {"{'format_version': '1.',\n 'resource_changes': []}", SOC2_EFORMAT, "/format_version"},
+    /* Actions and deposed objects. */
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': [], 'after': {}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/actions"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['delete', 'replace'], 'after': {}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/actions/1"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['Create'], 'after': {}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/actions/0"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'data.aws_vpc.v', "
+     "'mode': 'data', 'type': 'aws_vpc',\n   'change': {'actions': ['refresh'], 'after': {}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/actions/0"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc', 'deposed': 1,\n   'change': {'actions': ['delete'], 'after': null}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/deposed"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc', 'deposed': {},\n   'change': {'actions': ['delete'], 'after': null}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/deposed"},
+    /* A value in after where after_unknown marks it unknown, or shapes that
+     * differ. */
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_security_group.g',"
+     " 'type': 'aws_security_group',\n   'change': {'actions': ['create'],\n"
+     "    'after': {'ingress': [{'cidr_blocks': ['0.0.0.0/0']}]},\n"
+     "    'after_unknown': {'ingress': [{'cidr_blocks': [true]}]}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after/ingress/0/cidr_blocks/0"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_security_group.g',"
+     " 'type': 'aws_security_group',\n   'change': {'actions': ['create'],\n"
+     "    'after': {'ingress': [{'cidr_blocks': ['0.0.0.0/0']}]},\n"
+     "    'after_unknown': {'ingress': [{'cidr_blocks': true}]}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after/ingress/0/cidr_blocks"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['create'],\n    'after': {'cidr_block': "
+     "'10.0.0.0/16'},\n    'after_unknown': {'cidr_block': true}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after/cidr_block"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['create'],\n    'after': {'tags': {}},\n"
+     "    'after_unknown': {'tags': true}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after/tags"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['create'],\n    'after': {'cidr_block': "
+     "'10.0.0.0/16'},\n    'after_unknown': true}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['create'],\n    'after': {'tags': {'a': 'b'}},\n"
+     "    'after_unknown': {'tags': [true]}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after/tags"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['create'],\n    'after': {'cidr_block': "
+     "'10.0.0.0/16'},\n    'after_unknown': {'id': 'yes'}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after_unknown/id"},
+    {"{'format_version': '1.2',\n 'resource_changes': [\n  {'address': 'aws_vpc.v', 'type': "
+     "'aws_vpc',\n   'change': {'actions': ['create'],\n    'after': {'a/b~c': 1},\n"
+     "    'after_unknown': {'a/b~c': true}}}]}",
+     SOC2_EFORMAT, "/resource_changes/0/change/after/a~1b~0c"},
 };
 
 START_TEST(malformed_plan_names_place)
@@ -955,11 +1175,19 @@ Suite *make_suite(void)
     tcase_add_test(kept, empty_plans_load);
     tcase_add_test(kept, only_data_sources);
     tcase_add_test(kept, planned_values_without_changes);
+    tcase_add_test(kept, format_versions_read);
     suite_add_tcase(suite, kept);
+
+    TCase *unknowns = tcase_create("unknown values");
+    tcase_add_test(unknowns, unknown_mask_in_terraform_shapes);
+    tcase_add_test(unknowns, contradictory_value_named);
+    suite_add_tcase(suite, unknowns);
 
     TCase *refs = tcase_create("references");
     tcase_add_test(refs, nested_block_paths);
     tcase_add_test(refs, instance_keys_match_referrer);
+    tcase_add_test(refs, ambiguous_then_definite_path);
+    tcase_add_test(refs, one_instance_is_definite);
     tcase_add_test(refs, references_ending_elsewhere);
     tcase_add_test(refs, variable_cycle_terminates);
     tcase_add_test(refs, variables_through_many_levels);
@@ -970,6 +1198,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(errors, malformed_plan_names_place, 0,
                         (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
     tcase_add_test(errors, changes_not_list_line);
+    tcase_add_test(errors, major_version_two_rejected);
     tcase_add_test(errors, failed_load_keeps_snapshot);
     suite_add_tcase(suite, errors);
     return suite;

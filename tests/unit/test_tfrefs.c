@@ -1,6 +1,6 @@
-/* Unit tests for Terraform address parsing and the instance index behind
- * reference resolution. Resolution through modules is tested end to end in
- * test_tfplan.c. */
+/* Unit tests for Terraform address parsing, the instance index behind
+ * reference resolution, and which instances a reference ends at.
+ * Resolution through modules is tested end to end in test_tfplan.c. */
 #include <string.h>
 
 #include "harness.h"
@@ -108,6 +108,95 @@ START_TEST(index_groups_instances)
 }
 END_TEST
 
+/* Targets that tfrefs_resolve() reported, with their flags. */
+typedef struct found_targets {
+    const soc2_resource *targets[8];
+    unsigned flags[8];
+    size_t count;
+} found_targets;
+
+static int collect_target(void *context, soc2_resource *target, unsigned flags)
+{
+    found_targets *found = context;
+    ck_assert_uint_lt(found->count, 8);
+    found->targets[found->count] = target;
+    found->flags[found->count] = flags;
+    found->count++;
+    return SOC2_OK;
+}
+
+/* Resolves `reference` as written in the configuration of instance
+ * `from` (an index into refs->instances). */
+static found_targets resolve_one(tfrefs *refs, size_t from, const char *reference)
+{
+    found_targets found = {{NULL}, {0}, 0};
+    json_t *references = json_pack("[s]", reference);
+    ck_assert_ptr_nonnull(references);
+    ck_assert_int_eq(tfrefs_resolve(refs, &refs->instances[from], references, collect_target,
+                                    &found),
+                     SOC2_OK);
+    json_decref(references);
+    return found;
+}
+
+START_TEST(resolve_flags_ambiguous_instances)
+{
+    soc2_snapshot *s = NULL;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    static const char *const addresses[] = {
+        "aws_vpc.v[\"a\"]",     "aws_vpc.v[\"b\"]", "aws_flow_log.f[\"a\"]",
+        "aws_flow_log.f[\"x\"]", "aws_flow_log.g",   "aws_vpc.one[\"only\"]",
+    };
+    enum { VPC_A, VPC_B, LOG_A, LOG_X, LOG_G, VPC_ONE, COUNT };
+    soc2_resource *resources[COUNT];
+    tfrefs refs;
+    tfrefs_init(&refs, NULL);
+    for (size_t i = 0; i < COUNT; i++) {
+        const char *type = strncmp(addresses[i], "aws_vpc.", 8) == 0 ? "aws_vpc" : "aws_flow_log";
+        resources[i] = resource_new(s, addresses[i], type, NULL, NULL, NULL);
+        ck_assert_ptr_nonnull(resources[i]);
+        ck_assert_int_eq(tfrefs_add_instance(&refs, resources[i]), SOC2_OK);
+    }
+
+    /* The instance with the referrer's key: definite. */
+    found_targets found = resolve_one(&refs, LOG_A, "aws_vpc.v");
+    ck_assert_uint_eq(found.count, 1);
+    ck_assert_ptr_eq(found.targets[0], resources[VPC_A]);
+    ck_assert_uint_eq(found.flags[0], 0);
+
+    /* No instance with the referrer's key: every instance, ambiguous. */
+    found = resolve_one(&refs, LOG_X, "aws_vpc.v");
+    ck_assert_uint_eq(found.count, 2);
+    ck_assert_ptr_eq(found.targets[0], resources[VPC_A]);
+    ck_assert_uint_eq(found.flags[0], EDGE_AMBIGUOUS);
+    ck_assert_ptr_eq(found.targets[1], resources[VPC_B]);
+    ck_assert_uint_eq(found.flags[1], EDGE_AMBIGUOUS);
+
+    /* A referrer without a key: the same. */
+    found = resolve_one(&refs, LOG_G, "aws_vpc.v");
+    ck_assert_uint_eq(found.count, 2);
+    ck_assert_uint_eq(found.flags[0], EDGE_AMBIGUOUS);
+    ck_assert_uint_eq(found.flags[1], EDGE_AMBIGUOUS);
+
+    /* A named instance: definite. */
+    found = resolve_one(&refs, LOG_X, "aws_vpc.v[\"b\"].id");
+    ck_assert_uint_eq(found.count, 1);
+    ck_assert_ptr_eq(found.targets[0], resources[VPC_B]);
+    ck_assert_uint_eq(found.flags[0], 0);
+
+    /* A single instance is the only one a reference can mean. */
+    found = resolve_one(&refs, LOG_X, "aws_vpc.one");
+    ck_assert_uint_eq(found.count, 1);
+    ck_assert_ptr_eq(found.targets[0], resources[VPC_ONE]);
+    ck_assert_uint_eq(found.flags[0], 0);
+
+    tfrefs_free(&refs);
+    for (size_t i = 0; i < COUNT; i++)
+        resource_free(resources[i]);
+    soc2_snapshot_free(s);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *suite = suite_create("tfrefs");
@@ -120,5 +209,9 @@ Suite *make_suite(void)
     TCase *index = tcase_create("index");
     tcase_add_test(index, index_groups_instances);
     suite_add_tcase(suite, index);
+
+    TCase *resolve = tcase_create("resolve");
+    tcase_add_test(resolve, resolve_flags_ambiguous_instances);
+    suite_add_tcase(suite, resolve);
     return suite;
 }
