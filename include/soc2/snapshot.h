@@ -28,9 +28,15 @@ typedef struct soc2_resource soc2_resource;
 
 /** Input formats. Values are stable; new formats are only added. */
 typedef enum soc2_format {
-    SOC2_FORMAT_AUTO = 0,           /**< Detect the format from the content. */
-    SOC2_FORMAT_TERRAFORM_PLAN = 1, /**< `terraform show -json` of a plan. */
-    SOC2_FORMAT_CLOUDFORMATION = 2  /**< CloudFormation template in JSON. */
+    SOC2_FORMAT_AUTO = 0,            /**< Detect the format from the content. */
+    SOC2_FORMAT_TERRAFORM_PLAN = 1,  /**< `terraform show -json` of a plan. */
+    SOC2_FORMAT_CLOUDFORMATION = 2,  /**< CloudFormation template, JSON or YAML. */
+    SOC2_FORMAT_TERRAFORM_STATE = 3, /**< `terraform show -json` of a state, or
+                                          a terraform.tfstate file (version 4). */
+    SOC2_FORMAT_AWS_CONFIG = 4,      /**< AWS Config snapshot or configuration
+                                          items from the Config API. */
+    SOC2_FORMAT_NATIVE = 5           /**< libsoc2's own JSON resource list
+                                          (docs/native-format.md). */
 } soc2_format;
 
 /** Settings that bound the work a load may do (soc2_snapshot_set_limit). */
@@ -43,7 +49,8 @@ typedef enum soc2_limit {
 
 /**
  * Returns the short name of a format ("terraform-plan", "cloudformation",
- * "auto"), or NULL for a value that is not a soc2_format.
+ * "terraform-state", "aws-config", "native", "auto"), or NULL for a value
+ * that is not a soc2_format.
  *
  * @return a static string; do not free it.
  *
@@ -95,6 +102,9 @@ SOC2_API int soc2_snapshot_set_limit(soc2_snapshot *snapshot, soc2_limit limit,
 
 /**
  * Reads one document from a file and adds its resources to the snapshot.
+ * JSON documents are read as JSON; a document that is not JSON is read as
+ * YAML (CloudFormation templates in YAML, with the short-form tags such as
+ * !Ref and !Sub).
  *
  * @param snapshot the snapshot to add to.
  * @param path the file to read; libsoc2 keeps a copy of the path as the

@@ -23,6 +23,9 @@ static const struct {
 } adapters[] = {
     {SOC2_FORMAT_TERRAFORM_PLAN, tfplan_detect, tfplan_load},
     {SOC2_FORMAT_CLOUDFORMATION, cfn_detect, cfn_load},
+    {SOC2_FORMAT_TERRAFORM_STATE, tfstate_detect, tfstate_load},
+    {SOC2_FORMAT_AWS_CONFIG, awsconfig_detect, awsconfig_load},
+    {SOC2_FORMAT_NATIVE, native_detect, native_load},
 };
 
 #define ADAPTER_COUNT (sizeof(adapters) / sizeof(adapters[0]))
@@ -152,7 +155,9 @@ static void append_message_pointer(strbuf *sb, const char *pointer)
 int loader_fail(soc2_loader *l, int code, const char *pointer, const char *fmt, ...)
 {
     int line = 0, column = 0;
-    if (pointer && l->text)
+    if (pointer && l->document && l->document->positions)
+        positions_find(l->document->positions, pointer, &line, &column);
+    else if (pointer && l->text)
         json_locate(l->text, l->text_length, pointer, &line, &column);
 
     strbuf message = STRBUF_INIT;
@@ -268,10 +273,19 @@ static void loader_release(soc2_loader *l)
         resource_free(l->resources[i]);
     free(l->resources);
     strmap_free(&l->by_address);
-    if (l->document) {
-        free(l->document->name);
-        free(l->document);
-    }
+    document_free(l->document);
+}
+
+/* Returns whether the text, after white space, starts like a JSON object
+ * or array: such a text is reported as malformed JSON, never tried as
+ * YAML. */
+static int looks_like_json(const char *text, size_t length)
+{
+    size_t i = 0;
+    while (i < length && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
+                          text[i] == '\r'))
+        i++;
+    return i < length && (text[i] == '{' || text[i] == '[');
 }
 
 static int load_text(soc2_snapshot *s, const char *data, size_t length, const char *name,
@@ -291,8 +305,22 @@ static int load_text(soc2_snapshot *s, const char *data, size_t length, const ch
         text_length -= 3;
     }
 
+    size_t blank = 0;
+    while (blank < text_length && (text[blank] == ' ' || text[blank] == '\t' ||
+                                   text[blank] == '\n' || text[blank] == '\r'))
+        blank++;
+    if (blank == text_length)
+        return error_set_input(SOC2_EPARSE, name, 0, 0, NULL, "the document is empty");
+
+    /* JSON first; a text that is not JSON and does not start like it is
+     * read as YAML, which records the position of every value. */
     json_t *root;
+    strmap *positions = NULL;
     int rc = parse(name, text, text_length, &root);
+    if (rc == SOC2_EPARSE && !looks_like_json(text, text_length)) {
+        soc2_error_clear();
+        rc = yaml_to_json(name, text, text_length, &root, &positions);
+    }
     if (rc != SOC2_OK)
         return rc;
 
@@ -311,17 +339,18 @@ static int load_text(soc2_snapshot *s, const char *data, size_t length, const ch
     }
     if (rc != SOC2_OK) {
         json_decref(root);
+        positions_free(positions);
         return rc;
     }
 
-    rc = loader_run(s, name, text, text_length, adapters[adapter].format,
+    rc = loader_run(s, name, text, text_length, positions, adapters[adapter].format,
                     adapters[adapter].load, root);
     json_decref(root);
     return rc;
 }
 
 int loader_run(soc2_snapshot *s, const char *name, const char *text, size_t text_length,
-               soc2_format format, adapter_load_fn load, json_t *root)
+               strmap *positions, soc2_format format, adapter_load_fn load, json_t *root)
 {
     soc2_loader l = {0};
     l.snapshot = s;
@@ -330,10 +359,26 @@ int loader_run(soc2_snapshot *s, const char *name, const char *text, size_t text
     strmap_init(&l.by_address);
     l.document = calloc(1, sizeof(*l.document));
     if (!l.document || !(l.document->name = strdup(name))) {
+        positions_free(positions);
         loader_release(&l);
         return error_nomem();
     }
     l.document->format = format;
+
+    /* Keep what source positions will be computed from: the recorded
+     * positions of a YAML document, or the text of a JSON one. */
+    if (positions) {
+        l.document->positions = positions;
+    } else if (text) {
+        l.document->text = malloc(text_length + 1);
+        if (!l.document->text) {
+            loader_release(&l);
+            return error_nomem();
+        }
+        memcpy(l.document->text, text, text_length);
+        l.document->text[text_length] = '\0';
+        l.document->text_length = text_length;
+    }
 
     int rc = load(&l, root);
     if (rc == SOC2_OK)

@@ -58,13 +58,35 @@ int loader_fail(soc2_loader *loader, int code, const char *pointer, const char *
  * snapshot as one document called `name`. `text` is the document text for
  * locating errors, or NULL. */
 int loader_run(soc2_snapshot *snapshot, const char *name, const char *text,
-               size_t text_length, soc2_format format, adapter_load_fn load, json_t *root);
+               size_t text_length, strmap *positions, soc2_format format,
+               adapter_load_fn load, json_t *root);
 
-/* Adapters. */
+/* Adapters. Each detects its format in a parsed document and loads it. */
 int tfplan_detect(const json_t *root);
 int tfplan_load(soc2_loader *loader, json_t *root);
 int cfn_detect(const json_t *root);
 int cfn_load(soc2_loader *loader, json_t *root);
+int tfstate_detect(const json_t *root);
+int tfstate_load(soc2_loader *loader, json_t *root);
+int awsconfig_detect(const json_t *root);
+int awsconfig_load(soc2_loader *loader, json_t *root);
+int native_detect(const json_t *root);
+int native_load(soc2_loader *loader, json_t *root);
+
+/* YAML (yaml.c). Parses a YAML document into the JSON tree adapters read,
+ * turning CloudFormation short-form tags (!Ref x, !Sub ..., !GetAtt a.b)
+ * into their long form ({"Ref": "x"}, ...), and records the 1-based line and
+ * column of every value by JSON pointer in a new map of pos_entry (free it
+ * with positions_free). Returns SOC2_OK, or SOC2_EPARSE with the line and
+ * column of malformed YAML, SOC2_ELIMIT past the nesting or alias limits,
+ * SOC2_ENOMEM. */
+int yaml_to_json(const char *name, const char *text, size_t length, json_t **out,
+                 strmap **positions);
+
+/* Finds the position recorded for `pointer`, or for its nearest ancestor
+ * that has one. Returns 0, or -1 when none has. */
+int positions_find(const strmap *positions, const char *pointer, int *line, int *column);
+void positions_free(strmap *positions);
 
 /* Folds split configuration resources onto the resources they configure
  * (see fold.c). Runs after references are resolved. */

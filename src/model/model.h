@@ -9,6 +9,7 @@
 
 #include <soc2/snapshot.h>
 
+#include "../util/strbuf.h"
 #include "../util/strmap.h"
 
 /* A reference from an attribute of one resource to another resource:
@@ -49,14 +50,37 @@ typedef struct soc2_document {
     soc2_format format;
     size_t first;  /* index of its first resource in the snapshot */
     size_t count;  /* number of resources */
+    /* Where to find source positions: the JSON text of the document (its
+     * positions are computed from it when a report asks), or, for YAML, the
+     * positions the parser recorded (JSON pointer -> pos_entry). */
+    char *text;
+    size_t text_length;
+    strmap *positions;
 } soc2_document;
+
+/* A position recorded for a JSON pointer of a YAML document. */
+typedef struct pos_entry {
+    int line;
+    int column;
+} pos_entry;
+
+/* Where a canonical attribute path comes from in the document: the value at
+ * `path` (and below it, step for step under the same names) is the value at
+ * the JSON pointer `pointer`. */
+typedef struct source_entry {
+    char *path;
+    char *pointer;
+} source_entry;
 
 /* Resource flags. */
 enum {
     /* Stands for a resource the input does not contain, made so that split
      * configuration naming it (an aws_s3_bucket_policy for a bucket defined
      * elsewhere) is still evaluated. */
-    RESOURCE_PLACEHOLDER = 1u << 0
+    RESOURCE_PLACEHOLDER = 1u << 0,
+    /* A Terraform data source: kept so that references by ID and ARN can
+     * reach it, but not evaluated by rules. */
+    RESOURCE_DATA_SOURCE = 1u << 1
 };
 
 struct soc2_resource {
@@ -75,6 +99,12 @@ struct soc2_resource {
     struct soc2_resource *folded_into;
     unsigned flags;
     size_t index; /* position in the snapshot */
+
+    /* Where the resource is in its document (a JSON pointer such as
+     * "/Resources/Web"), or NULL; and where its attributes come from. */
+    char *source_pointer;
+    source_entry *sources;
+    size_t source_count, source_cap;
 
     /* Built by snapshot_index(): references to this resource. */
     soc2_in_edge *in_edges;
@@ -130,6 +160,22 @@ const soc2_origin *resource_origin_for(const soc2_resource *resource, const char
  * whole argument (`alarm_actions`) while the plan marks each element
  * (`alarm_actions[0]`) unknown. */
 int resource_has_edge_at(const soc2_resource *resource, const char *path);
+
+/* Frees a document and what it keeps for source positions. */
+void document_free(soc2_document *document);
+
+/* Records where the resource is in its document. */
+int resource_set_source(soc2_resource *resource, const char *pointer);
+
+/* Records that the attribute at `path` comes from the JSON pointer
+ * `pointer` of the document (see source_entry). A later entry for the same
+ * path replaces the earlier one. */
+int resource_map_source(soc2_resource *resource, const char *path, const char *pointer);
+
+/* Writes to `out` the JSON pointer the attribute at `path` comes from: the
+ * longest recorded path at or above `path`, followed by the remaining steps
+ * as pointer tokens. Returns 0, or -1 when nothing is recorded for it. */
+int resource_source_of(const soc2_resource *resource, const char *path, strbuf *out);
 
 /* Interns a string in the snapshot; returns NULL when memory runs out. */
 const char *snapshot_intern(soc2_snapshot *snapshot, const char *s);

@@ -66,6 +66,12 @@ void resource_free(soc2_resource *r)
     }
     for (size_t i = 0; i < r->origin_count; i++)
         free(r->origins[i].path);
+    for (size_t i = 0; i < r->source_count; i++) {
+        free(r->sources[i].path);
+        free(r->sources[i].pointer);
+    }
+    free(r->sources);
+    free(r->source_pointer);
     free(r->edges);
     free(r->origins);
     free(r->in_edges);
@@ -137,4 +143,76 @@ int resource_has_edge_at(const soc2_resource *r, const char *path)
             return 1;
     }
     return 0;
+}
+
+int resource_set_source(soc2_resource *r, const char *pointer)
+{
+    char *copy = strdup(pointer);
+    if (!copy)
+        return -1;
+    free(r->source_pointer);
+    r->source_pointer = copy;
+    return 0;
+}
+
+int resource_map_source(soc2_resource *r, const char *path, const char *pointer)
+{
+    char *pointer_copy = strdup(pointer);
+    if (!pointer_copy)
+        return -1;
+    for (size_t i = 0; i < r->source_count; i++) {
+        if (strcmp(r->sources[i].path, path) == 0) {
+            free(r->sources[i].pointer);
+            r->sources[i].pointer = pointer_copy;
+            return 0;
+        }
+    }
+    source_entry entry = {strdup(path), pointer_copy};
+    if (!entry.path || ARRAY_PUSH(r->sources, r->source_count, r->source_cap, entry) < 0) {
+        free(entry.path);
+        free(pointer_copy);
+        return -1;
+    }
+    return 0;
+}
+
+int resource_source_of(const soc2_resource *r, const char *path, strbuf *out)
+{
+    const source_entry *best = NULL;
+    size_t best_length = 0;
+    for (size_t i = 0; i < r->source_count; i++) {
+        size_t length = strlen(r->sources[i].path);
+        if (path_has_prefix(path, r->sources[i].path) && (!best || length > best_length)) {
+            best = &r->sources[i];
+            best_length = length;
+        }
+    }
+    if (!best)
+        return -1;
+
+    /* The rest of the path, step for step, as pointer tokens. */
+    attr_path rest;
+    const char *remainder = path + best_length;
+    if (*remainder == '.')
+        remainder++;
+    if (path_parse(&rest, remainder, NULL) < 0)
+        return -1;
+    sb_puts(out, best->pointer);
+    for (size_t i = 0; i < rest.count; i++) {
+        if (rest.steps[i].key) {
+            sb_putc(out, '/');
+            for (const char *p = rest.steps[i].key; *p; p++) {
+                if (*p == '~')
+                    sb_puts(out, "~0");
+                else if (*p == '/')
+                    sb_puts(out, "~1");
+                else
+                    sb_putc(out, *p);
+            }
+        } else {
+            sb_printf(out, "/%zu", rest.steps[i].index);
+        }
+    }
+    path_free(&rest);
+    return out->failed ? -1 : 0;
 }

@@ -16,6 +16,9 @@ static const char *const format_names[] = {
     [SOC2_FORMAT_AUTO] = "auto",
     [SOC2_FORMAT_TERRAFORM_PLAN] = "terraform-plan",
     [SOC2_FORMAT_CLOUDFORMATION] = "cloudformation",
+    [SOC2_FORMAT_TERRAFORM_STATE] = "terraform-state",
+    [SOC2_FORMAT_AWS_CONFIG] = "aws-config",
+    [SOC2_FORMAT_NATIVE] = "native",
 };
 
 const char *soc2_format_name(soc2_format format)
@@ -85,10 +88,8 @@ void soc2_snapshot_free(soc2_snapshot *s)
     drop_indexes(s);
     for (size_t i = 0; i < s->count; i++)
         resource_free(s->resources[i]);
-    for (size_t i = 0; i < s->document_count; i++) {
-        free(s->documents[i]->name);
-        free(s->documents[i]);
-    }
+    for (size_t i = 0; i < s->document_count; i++)
+        document_free(s->documents[i]);
     free(s->resources);
     free(s->documents);
     strmap_free(&s->interned);
@@ -133,6 +134,27 @@ int soc2_snapshot_document(const soc2_snapshot *s, size_t index, const char **na
     if (format)
         *format = s->documents[index]->format;
     return SOC2_OK;
+}
+
+static void free_position(const char *key, void *value, void *ctx)
+{
+    (void)key;
+    (void)ctx;
+    free(value);
+}
+
+void document_free(soc2_document *d)
+{
+    if (!d)
+        return;
+    free(d->name);
+    free(d->text);
+    if (d->positions) {
+        strmap_foreach(d->positions, free_position, NULL);
+        strmap_free(d->positions);
+        free(d->positions);
+    }
+    free(d);
 }
 
 /* Indexing. */

@@ -39,7 +39,7 @@ int fixture_load(soc2_snapshot *snapshot, const char *name, const char *json_tex
     json_error_t err;
     json_t *root = json_loads(json_text, 0, &err);
     ck_assert_msg(root != NULL, "fixture is not JSON: %s (line %d)", err.text, err.line);
-    int rc = loader_run(snapshot, name, json_text, strlen(json_text),
+    int rc = loader_run(snapshot, name, json_text, strlen(json_text), NULL,
                         SOC2_FORMAT_TERRAFORM_PLAN, fixture_adapter, root);
     json_decref(root);
     return rc;

@@ -129,7 +129,9 @@ END_TEST
 START_TEST(format_names_round_trip)
 {
     static const soc2_format formats[] = {SOC2_FORMAT_AUTO, SOC2_FORMAT_TERRAFORM_PLAN,
-                                          SOC2_FORMAT_CLOUDFORMATION};
+                                          SOC2_FORMAT_CLOUDFORMATION,
+                                          SOC2_FORMAT_TERRAFORM_STATE, SOC2_FORMAT_AWS_CONFIG,
+                                          SOC2_FORMAT_NATIVE};
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
         soc2_format back;
         ck_assert_int_eq(soc2_format_from_name(&back, soc2_format_name(formats[i])), SOC2_OK);
@@ -155,7 +157,7 @@ static const struct {
     {"{\"Resources\": {\"A\": {\"Type\": \"AWS::S3::Bucket\"", SOC2_EPARSE, "malformed JSON", 1},
     {"", SOC2_EPARSE, "empty", 0},
     {"{\"name\": \"package\", \"version\": \"1.0.0\"}", SOC2_EUNRECOGNIZED,
-     "not a recognized input format (tried terraform-plan, cloudformation)", 0},
+     "not a recognized input format (tried terraform-plan, cloudformation, terraform-state, aws-config, native)", 0},
     {"[1, 2, 3]", SOC2_EUNRECOGNIZED, "not a recognized input format", 0},
     {"{\"a\": 1, \"a\": 2}", SOC2_EPARSE, "duplicate", 1},
     {"{\"Resources\": {\n \"A\": {\"Type\": 7}}}", SOC2_EFORMAT, "/Resources/A/Type", 2},
