@@ -3,8 +3,8 @@
 # skipping those already installed. Run as root on Debian 12 or later.
 set -eu
 
-packages="gcc g++ pkg-config meson ninja-build python3 libjansson-dev libxxhash-dev check
-valgrind binutils"
+packages="gcc g++ pkg-config meson ninja-build python3 libjansson-dev libxxhash-dev libyaml-dev
+check valgrind binutils"
 
 missing=""
 for package in $packages; do

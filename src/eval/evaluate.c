@@ -188,11 +188,15 @@ static int evaluate_rule(soc2_report *report, const soc2_rule *rule, const eval_
     if (rule->scope == SOC2_SCOPE_ACCOUNT)
         return evaluate_on(report, rule, ctx, NULL);
 
+    /* Data sources are read, not managed: references may reach them, but
+     * no rule judges them. */
     const soc2_snapshot *s = ctx->snapshot;
-    for (size_t i = 0; i < s->count; i++)
-        if (rule_reads(rule, s->resources[i]->type) &&
-            evaluate_on(report, rule, ctx, s->resources[i]) < 0)
+    for (size_t i = 0; i < s->count; i++) {
+        const soc2_resource *r = s->resources[i];
+        if (!(r->flags & RESOURCE_DATA_SOURCE) && rule_reads(rule, r->type) &&
+            evaluate_on(report, rule, ctx, r) < 0)
             return -1;
+    }
     return 0;
 }
 

@@ -17,6 +17,11 @@ void candidate_list_free(candidate_list *list)
 
 static int add(candidate_list *list, const soc2_resource *r, tv membership)
 {
+    /* A data source is the provider's view of something the configuration
+     * does not manage: a data "aws_iam_policy" may be AdministratorAccess
+     * itself. It answers no join. */
+    if (r && (r->flags & RESOURCE_DATA_SOURCE))
+        return 0;
     for (size_t i = 0; i < list->count; i++) {
         if (list->items[i].resource == r && r) {
             if (membership == TV_TRUE)
@@ -322,8 +327,10 @@ static int all_of_types(const cond_source *s, const eval_ctx *ctx, candidate_lis
         const ptrvec *of_type = snapshot_resources_of_type(ctx->snapshot, s->types[t]);
         for (size_t i = 0; of_type && i < of_type->count && rc == 0; i++) {
             /* Types are distinct, so resources are too: no need to merge. */
-            candidate c = {of_type->items[i], TV_TRUE};
-            rc = ARRAY_PUSH(out->items, out->count, out->cap, c);
+            const soc2_resource *r = of_type->items[i];
+            candidate c = {r, TV_TRUE};
+            if (!(r->flags & RESOURCE_DATA_SOURCE))
+                rc = ARRAY_PUSH(out->items, out->count, out->cap, c);
         }
     }
     return rc;

@@ -769,7 +769,9 @@ static int index_parents(fold_state *st)
     for (size_t i = 0; i < st->loader->count; i++) {
         soc2_resource *r = st->loader->resources[i];
         const parent_kind *kind = parent_kind_of(r->type);
-        if (!kind)
+        /* A data source is not managed here, so no configuration lands on
+         * it: a child naming one gets a placeholder that rules evaluate. */
+        if (!kind || (r->flags & RESOURCE_DATA_SOURCE))
             continue;
         for (const char *const *name = kind->identities; *name; name++) {
             const char *identity = json_string_value(json_object_get(r->attrs, *name));
@@ -857,6 +859,7 @@ static int find_parent(fold_state *st, const child_kind *kind, soc2_resource *ch
     for (size_t i = 0; i < child->edge_count; i++) {
         soc2_resource *target = child->edges[i].target;
         if (!target || strcmp(target->type, parent->type) != 0 ||
+            (target->flags & RESOURCE_DATA_SOURCE) ||
             !path_has_prefix(child->edges[i].path, slot))
             continue;
         if (name && has_identity(parent, target, name)) {
@@ -904,7 +907,8 @@ static int ambiguous_parents(const child_kind *kind, const soc2_resource *child,
     const char *type = parent_kinds[kind->parent].type;
     for (size_t i = 0; i < child->edge_count; i++) {
         const soc2_edge *e = &child->edges[i];
-        if (!e->target || strcmp(e->target->type, type) != 0 || !path_has_prefix(e->path, slot))
+        if (!e->target || strcmp(e->target->type, type) != 0 ||
+            (e->target->flags & RESOURCE_DATA_SOURCE) || !path_has_prefix(e->path, slot))
             continue;
         if (!(e->flags & EDGE_AMBIGUOUS)) {
             out->count = 0;
