@@ -151,6 +151,36 @@ SOC2_API const char *soc2_finding_file(const soc2_finding *finding);
 SOC2_API const char *soc2_finding_message(const soc2_finding *finding);
 
 /**
+ * Gives the place in soc2_finding_file() of the value that decided the
+ * finding: the attribute at soc2_finding_path() as the input wrote it (the
+ * CidrIp of a CloudFormation ingress rule, a statement of a policy), or the
+ * resource when no attribute decided.
+ *
+ * Positions are computed the first time any finding of the report is asked
+ * (or the report is written), for all findings at once: one pass over each
+ * document's text, or the positions the YAML parser recorded.
+ *
+ * @param finding the finding.
+ * @param[out] line 1-based line; may be NULL.
+ * @param[out] column 1-based column; may be NULL.
+ * @return SOC2_OK; SOC2_ENOTFOUND when the place is not known (an
+ *         account-scope finding without a candidate, a placeholder
+ *         resource); SOC2_ENOMEM; SOC2_EINVAL.
+ *
+ * Thread-safety: fills a cache in the report, which belongs to one thread.
+ */
+SOC2_API int soc2_finding_location(const soc2_finding *finding, int *line, int *column);
+
+/**
+ * Gives the place of the finding's resource in its file
+ * (soc2_resource_file() of soc2_finding_resource()).
+ *
+ * @return as soc2_finding_location().
+ */
+SOC2_API int soc2_finding_resource_location(const soc2_finding *finding, int *line,
+                                            int *column);
+
+/**
  * Creates an iterator over the posture of each control of a framework: for
  * every control that at least one evaluated rule supports, how many of its
  * findings passed, failed and so on.

@@ -78,6 +78,23 @@ SOC2_API const char *soc2_resource_source_type(const soc2_resource *resource);
 SOC2_API const char *soc2_resource_file(const soc2_resource *resource);
 
 /**
+ * Gives the place of the resource in its file: the line and column where
+ * its definition starts (the resource change of a plan, the resource of a
+ * template, the configuration item of a snapshot).
+ *
+ * @param resource the resource.
+ * @param[out] line 1-based line; may be NULL.
+ * @param[out] column 1-based column; may be NULL.
+ * @return SOC2_OK; SOC2_ENOTFOUND when the place is not known (a
+ *         placeholder made for split configuration, a document loaded
+ *         without positions); SOC2_EINVAL.
+ *
+ * Thread-safety: only reads; scans the document text on each call, so a
+ * caller locating many resources should prefer the positions of findings.
+ */
+SOC2_API int soc2_resource_location(const soc2_resource *resource, int *line, int *column);
+
+/**
  * Returns the address of the resource this one was folded onto (for split
  * configuration such as `aws_s3_bucket_policy`), or NULL.
  */

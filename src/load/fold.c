@@ -439,7 +439,12 @@ static int carry_moves(soc2_resource *parent, const char *landing, const child_k
 {
     strbuf to = STRBUF_INIT;
     strbuf scratch = STRBUF_INIT;
+
+    /* The landed block as a whole is where the child is; the moves below
+     * map each value more precisely. */
     int rc = 0;
+    if (child->source_pointer)
+        rc = resource_map_source(parent, landing, child->source_pointer);
     for (const fold_move *m = kind->moves; m->from && rc == 0; m++) {
         const json_t *value, *mask;
         join_path(&to, landing, m->to);
@@ -454,7 +459,13 @@ static int carry_moves(soc2_resource *parent, const char *landing, const child_k
         rc = graft_mask(parent, mask, &scratch);
         if (rc == 0)
             rc = copy_edges(parent, sb_str(&to), child, m->from, &scratch);
+
+        /* The moved value is where the child's input wrote it. */
+        sb_reset(&scratch);
+        if (rc == 0 && resource_source_of(child, m->from, &scratch) == 0)
+            rc = resource_map_source(parent, sb_str(&to), sb_str(&scratch));
     }
+
     sb_free(&to);
     sb_free(&scratch);
     return rc;

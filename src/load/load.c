@@ -256,6 +256,7 @@ static int commit(soc2_loader *l)
 
     l->document->first = s->count;
     l->document->count = l->count;
+    l->document->index = s->document_count;
     for (size_t i = 0; i < l->count; i++) {
         l->resources[i]->index = s->count;
         s->resources[s->count++] = l->resources[i];

@@ -133,7 +133,7 @@ static int get_string(plan_reader *pr, const json_t *object, const char *member,
 /* Adds one managed resource instance. Takes ownership of `attrs` and
  * `unknown` whatever the outcome. */
 static int add_resource(plan_reader *pr, const char *address, const char *type, json_t *attrs,
-                        json_t *unknown)
+                        json_t *unknown, const char *values_pointer)
 {
     tf_address parts;
     size_t mark = enter(pr, "address");
@@ -152,6 +152,18 @@ static int add_resource(plan_reader *pr, const char *address, const char *type, 
     soc2_resource *resource = loader_add_resource(pr->loader, address, type, type, attrs, unknown);
     if (!resource)
         return soc2_error_last()->code;
+
+    /* The resource is the change (or planned value) at the current pointer;
+     * its attributes are the values below `values_pointer`, under the same
+     * names. */
+    strbuf values = STRBUF_INIT;
+    sb_printf(&values, "%s%s", sb_str(&pr->pointer), values_pointer);
+    if (values.failed || resource_set_source(resource, sb_str(&pr->pointer)) < 0 ||
+        resource_map_source(resource, "", sb_str(&values)) < 0) {
+        sb_free(&values);
+        return error_nomem();
+    }
+    sb_free(&values);
     rc = tfrefs_add_instance(&pr->refs, resource);
     return rc == SOC2_ENOMEM ? error_nomem() : rc;
 }
@@ -360,7 +372,8 @@ static int read_change(plan_reader *pr, const json_t *item)
     /* An `after` of null (a resource only forgotten, say) gives an empty
      * object. resource_new() prunes a mask of `false` away. */
     return add_resource(pr, address, type, after ? json_incref((json_t *)after) : NULL,
-                        json_is_null(after_unknown) ? NULL : json_incref((json_t *)after_unknown));
+                        json_is_null(after_unknown) ? NULL : json_incref((json_t *)after_unknown),
+                        "/change/after");
 }
 
 static int read_changes(plan_reader *pr, const json_t *changes)
@@ -399,7 +412,8 @@ static int read_planned_resource(plan_reader *pr, const json_t *item)
         return rc;
 
     /* planned_values marks no unknown values: they are only absent. */
-    return add_resource(pr, address, type, values ? json_incref((json_t *)values) : NULL, NULL);
+    return add_resource(pr, address, type, values ? json_incref((json_t *)values) : NULL, NULL,
+                        "/values");
 }
 
 /* Reads the resources of a planned_values module and of its child modules. */

@@ -48,6 +48,7 @@ typedef struct soc2_origin {
 typedef struct soc2_document {
     char *name;
     soc2_format format;
+    size_t index;  /* position among the snapshot's documents */
     size_t first;  /* index of its first resource in the snapshot */
     size_t count;  /* number of resources */
     /* Where to find source positions: the JSON text of the document (its

@@ -93,6 +93,16 @@ static json_t *finding_json(const soc2_finding *f)
         goto fail;
     if (json_object_set_new(o, "file", file ? json_string(file) : json_null()) < 0)
         goto fail;
+    if (f->line && json_object_set_new(o, "location", json_pack("{s:s?, s:i, s:i}", "file", file,
+                                                               "line", f->line, "column",
+                                                               f->column)) < 0)
+        goto fail;
+    if (f->resource_line &&
+        json_object_set_new(o, "resource_location",
+                            json_pack("{s:s?, s:i, s:i}", "file", soc2_resource_file(f->resource),
+                                      "line", f->resource_line, "column",
+                                      f->resource_column)) < 0)
+        goto fail;
     return o;
 
 fail:
@@ -100,8 +110,11 @@ fail:
     return NULL;
 }
 
-static json_t *report_json(const soc2_report *r)
+static json_t *report_json(soc2_report *r)
 {
+    /* A report that cannot be located still writes, without positions. */
+    report_locate(r);
+
     char when[32];
     struct tm tm;
     gmtime_r(&r->created, &tm);
@@ -132,9 +145,11 @@ int soc2_report_write(const soc2_report *report, soc2_output_format format,
 {
     if (!report || !callback)
         return error_set(SOC2_EINVAL, "report and callback must not be NULL");
+    /* The report belongs to one thread, which may fill in its positions. */
+    soc2_report *mutable_report = (soc2_report *)report;
     switch (format) {
     case SOC2_OUTPUT_JSON:
-        return dump_json(report_json(report), callback, payload);
+        return dump_json(report_json(mutable_report), callback, payload);
     }
     return error_set(SOC2_EINVAL, "unknown output format %d", (int)format);
 }

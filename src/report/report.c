@@ -23,7 +23,7 @@ int report_add(soc2_report *r, const soc2_rule *rule, const soc2_resource *resou
                soc2_finding_status status, char *path, const soc2_resource *evidence,
                char *message)
 {
-    soc2_finding f = {rule, resource, status, path, evidence, message};
+    soc2_finding f = {rule, resource, status, path, evidence, message, r, 0, 0, 0, 0};
     if (!path || !message || ARRAY_PUSH(r->findings, r->count, r->cap, f) < 0) {
         free(path);
         free(message);

@@ -17,6 +17,11 @@ struct soc2_finding {
     const soc2_resource *evidence; /* holds the deciding value when it is not
                                       `resource`; NULL otherwise */
     char *message;
+    struct soc2_report *report;
+
+    /* Source positions, filled by report_locate(); 0 when unknown. */
+    int line, column;                   /* of the deciding value */
+    int resource_line, resource_column; /* of the resource */
 };
 
 struct soc2_report {
@@ -25,6 +30,7 @@ struct soc2_report {
     soc2_finding *findings;
     size_t count, cap;
     size_t status_counts[SOC2_FINDING_STATUS_COUNT];
+    int located;                 /* set once report_locate() has run */
     size_t document_count;       /* the snapshot's documents when evaluated;
                                     later loads are not part of the report */
     const soc2_rule **evaluated; /* the rules this report evaluated */
@@ -40,6 +46,11 @@ soc2_report *report_new(const soc2_engine *engine, const soc2_snapshot *snapshot
 int report_add(soc2_report *report, const soc2_rule *rule, const soc2_resource *resource,
                soc2_finding_status status, char *path, const soc2_resource *evidence,
                char *message);
+
+/* Fills the source positions of every finding, once: per document, one
+ * pass over its text (or lookups in the positions a YAML parser recorded).
+ * Returns 0, or -1 when memory runs out. */
+int report_locate(soc2_report *report);
 
 /* The posture of one control: counts by status over the findings of the
  * rules that support it. */

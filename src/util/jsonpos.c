@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "strmap.h"
 
 #define MAX_DEPTH 2048
 
@@ -310,4 +311,154 @@ void json_pointer_append(strbuf *sb, const char *token)
 void json_pointer_append_index(strbuf *sb, size_t index)
 {
     sb_printf(sb, "/%zu", index);
+}
+
+/* Batch lookup. Every requested pointer and every ancestor of one is a key
+ * of `wanted`; the walk records each one's position and descends only into
+ * values whose pointer is wanted, skipping the rest of the document. */
+
+typedef struct located {
+    int found;
+    int line;
+    int column;
+} located;
+
+static int walk(scanner *s, strbuf *pointer, strmap *wanted, int depth)
+{
+    skip_space(s);
+    if (s->p >= s->end)
+        return -1;
+
+    located *here = strmap_getn(wanted, sb_str(pointer), pointer->len);
+    if (!here)
+        return skip_value(s, depth);
+    here->found = 1;
+    here->line = s->line;
+    here->column = s->column;
+
+    char open = *s->p;
+    if (open != '{' && open != '[')
+        return skip_value(s, depth);
+    if (depth > MAX_DEPTH)
+        return -1;
+
+    int is_object = open == '{';
+    char close = is_object ? '}' : ']';
+    advance(s);
+    skip_space(s);
+    if (s->p < s->end && *s->p == close) {
+        advance(s);
+        return 0;
+    }
+
+    strbuf key = STRBUF_INIT;
+    size_t mark = pointer->len;
+    int rc = 0;
+    for (size_t index = 0;; index++) {
+        if (is_object) {
+            skip_space(s);
+            sb_reset(&key);
+            sb_puts(&key, "");
+            if (s->p >= s->end || *s->p != '"' || read_string(s, &key) < 0) {
+                rc = -1;
+                break;
+            }
+            skip_space(s);
+            if (s->p >= s->end || *s->p != ':') {
+                rc = -1;
+                break;
+            }
+            advance(s);
+            json_pointer_append(pointer, sb_str(&key));
+        } else {
+            json_pointer_append_index(pointer, index);
+        }
+        rc = pointer->failed ? -1 : walk(s, pointer, wanted, depth + 1);
+        sb_truncate(pointer, mark);
+        if (rc < 0)
+            break;
+        skip_space(s);
+        if (s->p >= s->end) {
+            rc = -1;
+            break;
+        }
+        if (*s->p == close) {
+            advance(s);
+            break;
+        }
+        if (*s->p != ',') {
+            rc = -1;
+            break;
+        }
+        advance(s);
+    }
+    sb_free(&key);
+    return rc;
+}
+
+static void free_located(const char *key, void *value, void *ctx)
+{
+    (void)key;
+    (void)ctx;
+    free(value);
+}
+
+/* Adds `pointer` and each of its ancestors to `wanted`. */
+static int want(strmap *wanted, const char *pointer)
+{
+    size_t length = strlen(pointer);
+    for (;;) {
+        strmap_entry *e = strmap_upsert(wanted, pointer, length);
+        if (!e)
+            return -1;
+        if (!e->value && !(e->value = calloc(1, sizeof(located))))
+            return -1;
+        if (length == 0)
+            return 0;
+        while (length > 0 && pointer[length - 1] != '/')
+            length--;
+        length--;
+    }
+}
+
+int json_locate_many(const char *text, size_t length, const char *const *pointers, size_t count,
+                     int *lines, int *columns)
+{
+    strmap wanted = STRMAP_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = want(&wanted, pointers[i]);
+
+    if (rc == 0) {
+        scanner s = {text, text + length, 1, 1};
+        if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+            s.p += 3;
+        strbuf pointer = STRBUF_INIT;
+        sb_puts(&pointer, "");
+        /* A document that turns out malformed past some point still gives
+         * the positions found before it. */
+        walk(&s, &pointer, &wanted, 0);
+        sb_free(&pointer);
+
+        for (size_t i = 0; i < count; i++) {
+            lines[i] = columns[i] = 0;
+            size_t n = strlen(pointers[i]);
+            for (;;) {
+                const located *at = strmap_getn(&wanted, pointers[i], n);
+                if (at && at->found) {
+                    lines[i] = at->line;
+                    columns[i] = at->column;
+                    break;
+                }
+                if (n == 0)
+                    break;
+                while (n > 0 && pointers[i][n - 1] != '/')
+                    n--;
+                n--;
+            }
+        }
+    }
+    strmap_foreach(&wanted, free_located, NULL);
+    strmap_free(&wanted);
+    return rc;
 }

@@ -13,6 +13,13 @@
  * one counts (libsoc2 rejects such documents before this is needed). */
 int json_locate(const char *text, size_t length, const char *pointer, int *line, int *column);
 
+/* Finds the positions of many pointers in one pass over `text`: for each
+ * pointers[i], lines[i] and columns[i] get the position of its value, or of
+ * its nearest ancestor found, or 0 when none is. Returns 0, or -1 when
+ * memory runs out. */
+int json_locate_many(const char *text, size_t length, const char *const *pointers, size_t count,
+                     int *lines, int *columns);
+
 /* Appends one reference token to a JSON pointer, escaping '~' and '/'. */
 struct strbuf;
 void json_pointer_append(struct strbuf *sb, const char *token);

@@ -21,10 +21,15 @@ static int ends_with(const char *name, const char *suffix)
            strcmp(name + name_length - suffix_length, suffix) == 0;
 }
 
-/* .cfn.json names end in .json too. */
+/* The names inputs have: JSON (.cfn.json ends in .json too), CloudFormation
+ * templates (.template, .yaml, .yml) and Terraform state files. */
 static int is_input_name(const char *name)
 {
-    return ends_with(name, ".json") || ends_with(name, ".template");
+    static const char *const suffixes[] = {".json", ".template", ".yaml", ".yml", ".tfstate"};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+        if (ends_with(name, suffixes[i]))
+            return 1;
+    return 0;
 }
 
 static int compare_names(const void *a, const void *b)

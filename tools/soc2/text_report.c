@@ -150,6 +150,9 @@ static void print_resource_heading(FILE *stream, const soc2_finding *finding)
     if (resource && soc2_resource_file(resource)) {
         fputs(" in ", stream);
         put_escaped(stream, soc2_resource_file(resource));
+        int line;
+        if (soc2_finding_resource_location(finding, &line, NULL) == SOC2_OK)
+            fprintf(stream, ":%d", line);
     }
     fputc('\n', stream);
 }
@@ -185,6 +188,8 @@ static void print_finding(FILE *stream, const soc2_finding *finding)
     put_escaped(stream, soc2_finding_rule_id(finding));
     fputs("  ", stream);
     put_escaped(stream, soc2_finding_message(finding));
+    int line = 0;
+    int has_line = soc2_finding_location(finding, &line, NULL) == SOC2_OK;
     if (has_path || has_evidence) {
         fputs(" (", stream);
         if (has_path) {
@@ -194,6 +199,14 @@ static void print_finding(FILE *stream, const soc2_finding *finding)
         if (has_evidence) {
             fputs(has_path ? ", via " : "via ", stream);
             put_escaped(stream, evidence);
+        }
+        /* The line is in the evidence resource's file when there is one. */
+        if (has_line && has_evidence && soc2_finding_file(finding)) {
+            fputs(", ", stream);
+            put_escaped(stream, soc2_finding_file(finding));
+            fprintf(stream, ":%d", line);
+        } else if (has_line) {
+            fprintf(stream, ", line %d", line);
         }
         fputc(')', stream);
     }
