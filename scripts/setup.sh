@@ -4,7 +4,7 @@
 set -eu
 
 packages="gcc g++ pkg-config meson ninja-build python3 libjansson-dev libxxhash-dev libyaml-dev
-check valgrind binutils"
+check valgrind binutils python3-jsonschema"
 
 missing=""
 for package in $packages; do

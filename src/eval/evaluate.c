@@ -68,7 +68,7 @@ static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
             sb_printf(&m, "Fails: %s", rule->title);
         break;
     case SOC2_FINDING_UNKNOWN:
-        sb_printf(&m, "Not decided until apply: %s depends on %s%s%s, which is not known yet",
+        sb_printf(&m, "Not decided: %s depends on %s%s%s, whose value is not known",
                   rule->title, evidence ? evidence->address : "", evidence && *path ? "." : "",
                   *path ? path : (evidence ? "" : "a value"));
         break;
@@ -115,7 +115,8 @@ static int add_finding(soc2_report *report, const soc2_rule *rule, const soc2_re
     char *message = compose_message(rule, status, sb_str(&r->path),
                                     r->resource && r->resource != subject ? r->resource : NULL,
                                     sb_str(&r->note));
-    return report_add(report, rule, subject, status, path, evidence, message);
+    const soc2_resource *owner = r->resource ? r->resource : subject;
+    return report_add(report, rule, subject, status, path, evidence, owner, message);
 }
 
 static int run_callback(soc2_report *report, const soc2_rule *rule, const soc2_resource *res)
@@ -145,7 +146,7 @@ static int run_callback(soc2_report *report, const soc2_rule *rule, const soc2_r
     int added;
     if (rc == 0 && outcome.set && outcome.message.len) {
         added = report_add(report, rule, res, status_of(r.value), strdup(sb_str(&r.path)),
-                           evidence_of(res, &r), strdup(sb_str(&outcome.message)));
+                           evidence_of(res, &r), res, strdup(sb_str(&outcome.message)));
     } else {
         added = add_finding(report, rule, res, &r);
     }

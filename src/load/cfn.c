@@ -1,10 +1,12 @@
-/* The CloudFormation adapter: reads a JSON template and creates one resource
- * per entry of Resources, with intrinsic functions resolved
- * (cfn_intrinsics.c) and properties renamed onto the canonical model
- * (cfn_map.c). This file contains the template's sections, its conditions, the
- * unknown-value markers and the resource loop. Values known only once the
- * stack exists become unknown, and the references they carry become the
- * resource's references.
+/* The CloudFormation adapter: reads a template (JSON, or YAML that yaml.c
+ * turned into the same tree) and creates one resource per entry of
+ * Resources, with intrinsic functions resolved (cfn_intrinsics.c) and
+ * properties renamed onto the canonical model (cfn_map.c). This file
+ * contains the template's sections, its conditions, the unknown-value
+ * markers and the resource loop. Values known only once the stack exists
+ * become unknown, and the references they carry become the resource's
+ * references. Each resource records where it and its attributes are in the
+ * template (cfn_sources.c).
  *
  * NOTE: transforms (AWS::Serverless, AWS::LanguageExtensions, macros) are
  * not expanded; their resources are loaded as written. */
@@ -547,15 +549,19 @@ int cfn_condition(cfn_template *t, const char *name, const char *pointer, cfn_tr
     if (strmap_put(&t->condition_states, name, (void *)(uintptr_t)CONDITION_EVALUATING) < 0)
         return error_nomem();
     /* A condition belongs to the template, not to the resource whose
-     * Fn::If made it evaluated first. */
+     * Fn::If made it evaluated first, and no value of that resource comes
+     * from it. */
     const char *resource_id = t->resource_id;
+    cfn_trace *trace = t->trace;
     t->resource_id = NULL;
+    t->trace = NULL;
     strbuf ptr = STRBUF_INIT;
     sb_puts(&ptr, "/Conditions");
     json_pointer_append(&ptr, name);
     int rc = ptr.failed ? error_nomem() : evaluate_condition(t, definition, &ptr, out);
     sb_free(&ptr);
     t->resource_id = resource_id;
+    t->trace = trace;
     if (rc != SOC2_OK)
         return rc;
 
@@ -762,10 +768,21 @@ static int resource_is_created(cfn_template *t, const char *logical_id, json_t *
     return rc;
 }
 
-/* Resolves the resource's Properties. *out is an object or a marker (when
- * the whole of Properties is unknown). */
+/* Writes "/Resources/<logical_id>", extended by `member` when it is not
+ * NULL. */
+static void resource_pointer(strbuf *ptr, const char *logical_id, const char *member)
+{
+    sb_puts(ptr, "/Resources");
+    json_pointer_append(ptr, logical_id);
+    if (member)
+        json_pointer_append(ptr, member);
+}
+
+/* Resolves the resource's Properties, recording in `trace` where the
+ * resolved values come from. *out is an object or a marker (when the whole
+ * of Properties is unknown). */
 static int resolve_properties(cfn_template *t, const char *logical_id, json_t *resource,
-                              json_t **out)
+                              cfn_trace *trace, json_t **out)
 {
     json_t *properties = json_object_get(resource, "Properties");
     *out = NULL;
@@ -775,12 +792,12 @@ static int resolve_properties(cfn_template *t, const char *logical_id, json_t *r
     }
 
     strbuf ptr = STRBUF_INIT;
-    sb_puts(&ptr, "/Resources");
-    json_pointer_append(&ptr, logical_id);
-    json_pointer_append(&ptr, "Properties");
+    resource_pointer(&ptr, logical_id, "Properties");
     t->resource_id = logical_id;
+    t->trace = trace;
     int rc = ptr.failed ? error_nomem() : cfn_resolve(t, properties, &ptr, out);
     t->resource_id = NULL;
+    t->trace = NULL;
     sb_free(&ptr);
     if (rc != SOC2_OK)
         return rc;
@@ -798,6 +815,92 @@ static int resolve_properties(cfn_template *t, const char *logical_id, json_t *r
         return fail_resource(t, logical_id, "Properties", "Properties must be an object");
     }
     return SOC2_OK;
+}
+
+/* Maps resolved properties onto the canonical model when the table maps
+ * the type, and finds where each attribute comes from. Consumes
+ * `properties`; *out is the mapped value. */
+static int map_properties(cfn_template *t, const cfn_mapping *mapping, const char *source_type,
+                          const cfn_trace *trace, json_t *properties, json_t **out,
+                          cfn_source_list *sources)
+{
+    *out = NULL;
+    if (cfn_is_unknown(t, properties)) {
+        *out = properties;
+        return SOC2_OK;
+    }
+    if (!cfn_mapping_type(mapping, source_type)) {
+        *out = properties;
+        return cfn_written_sources(t, trace, properties, sources);
+    }
+    int rc = cfn_map_properties(mapping, t, trace, source_type, properties, out, sources);
+    json_decref(properties);
+    return rc;
+}
+
+/* Resolves and maps the resource's Properties. *mapped is the mapped value
+ * and `sources` where its attributes come from. */
+static int resolve_and_map(cfn_template *t, const cfn_mapping *mapping, const char *logical_id,
+                           json_t *resource, const char *source_type, json_t **mapped,
+                           cfn_source_list *sources)
+{
+    cfn_trace trace;
+    strbuf ptr = STRBUF_INIT;
+    resource_pointer(&ptr, logical_id, "Properties");
+    int failed = ptr.failed || cfn_trace_init(&trace, sb_str(&ptr)) < 0;
+    sb_free(&ptr);
+    if (failed)
+        return error_nomem();
+
+    json_t *properties;
+    int rc = resolve_properties(t, logical_id, resource, &trace, &properties);
+    if (rc == SOC2_OK && cfn_trace_finish(&trace) < 0) {
+        json_decref(properties);
+        rc = error_nomem();
+    }
+    if (rc == SOC2_OK)
+        rc = map_properties(t, mapping, source_type, &trace, properties, mapped, sources);
+    cfn_trace_free(&trace);
+    return rc;
+}
+
+/* Creates the resource from its mapped value: markers become the unknown
+ * mask and references. */
+static int add_resource(cfn_template *t, const char *logical_id, const char *type,
+                        const char *source_type, json_t *mapped, const cfn_source_list *sources)
+{
+    finalizer f = {.template = t};
+    strbuf path = STRBUF_INIT;
+    json_t *attrs, *mask;
+    int rc = SOC2_OK;
+    if (finalize_value(&f, mapped, &path, &attrs, &mask) < 0) {
+        rc = error_nomem();
+        goto done;
+    }
+    if (!attrs && !(attrs = json_object())) {
+        json_decref(mask);
+        rc = error_nomem();
+        goto done;
+    }
+
+    soc2_resource *r = loader_add_resource(t->loader, logical_id, type, source_type, attrs, mask);
+    if (!r) {
+        rc = soc2_error_last()->code;
+        goto done;
+    }
+    for (size_t i = 0; i < f.count && rc == SOC2_OK; i++)
+        rc = loader_add_reference(t->loader, r, f.references[i].path, f.references[i].target);
+    if (rc == SOC2_OK) {
+        strbuf ptr = STRBUF_INIT;
+        resource_pointer(&ptr, logical_id, NULL);
+        rc = ptr.failed ? error_nomem() : cfn_record_sources(r, sb_str(&ptr), sources);
+        sb_free(&ptr);
+    }
+
+done:
+    sb_free(&path);
+    finalizer_free(&f);
+    return rc;
 }
 
 static int load_resource(cfn_template *t, const cfn_mapping *mapping, const char *logical_id,
@@ -818,51 +921,15 @@ static int load_resource(cfn_template *t, const cfn_mapping *mapping, const char
     if (rc != SOC2_OK || !created)
         return rc;
 
-    json_t *properties;
-    rc = resolve_properties(t, logical_id, resource, &properties);
-    if (rc != SOC2_OK)
-        return rc;
-
-    const char *type = cfn_mapping_type(mapping, source_type);
-    json_t *mapped = properties;
-    if (type && !cfn_is_unknown(t, properties)) {
-        strbuf ptr = STRBUF_INIT;
-        sb_puts(&ptr, "/Resources");
-        json_pointer_append(&ptr, logical_id);
-        json_pointer_append(&ptr, "Properties");
-        rc = ptr.failed ? error_nomem()
-                        : cfn_map_properties(mapping, t, source_type, properties, &ptr, &mapped);
-        sb_free(&ptr);
-        json_decref(properties);
-        if (rc != SOC2_OK)
-            return rc;
+    json_t *mapped = NULL;
+    cfn_source_list sources = {0};
+    rc = resolve_and_map(t, mapping, logical_id, resource, source_type, &mapped, &sources);
+    if (rc == SOC2_OK) {
+        const char *type = cfn_mapping_type(mapping, source_type);
+        rc = add_resource(t, logical_id, type ? type : source_type, source_type, mapped,
+                          &sources);
     }
-
-    finalizer f = {.template = t};
-    strbuf path = STRBUF_INIT;
-    json_t *attrs, *mask;
-    if (finalize_value(&f, mapped, &path, &attrs, &mask) < 0) {
-        rc = error_nomem();
-        goto done;
-    }
-    if (!attrs && !(attrs = json_object())) {
-        json_decref(mask);
-        rc = error_nomem();
-        goto done;
-    }
-
-    soc2_resource *r = loader_add_resource(t->loader, logical_id, type ? type : source_type,
-                                           source_type, attrs, mask);
-    if (!r) {
-        rc = soc2_error_last()->code;
-        goto done;
-    }
-    for (size_t i = 0; i < f.count && rc == SOC2_OK; i++)
-        rc = loader_add_reference(t->loader, r, f.references[i].path, f.references[i].target);
-
-done:
-    sb_free(&path);
-    finalizer_free(&f);
+    cfn_sources_free(&sources);
     json_decref(mapped);
     return rc;
 }

@@ -2,6 +2,8 @@
  * and creates the resources, cfn_intrinsics.c resolves intrinsic functions
  * and conditions, and cfn_map.c renames resolved properties onto the
  * canonical model as src/load/mappings/cloudformation.json describes.
+ * cfn_sources.c keeps the source map: where in the template each resolved
+ * value and each attribute comes from.
  *
  * Values not known until the stack is created (a Ref to a resource, a
  * pseudo parameter, Fn::GetAZs, ...) travel through resolution and mapping
@@ -17,6 +19,64 @@
 #include "loader.h"
 #include "../util/strbuf.h"
 #include "../util/strmap.h"
+
+/* Source maps. While a resource's Properties are resolved, a trace records
+ * each place where the resolved value stops following the template step
+ * for step, so that every resolved value can be traced to the template
+ * value it comes from (cfn_sources.c). */
+
+typedef struct cfn_trace_entry {
+    char *path;    /* JSON pointer into the resolved Properties */
+    char *pointer; /* JSON pointer into the template */
+    int opaque;    /* a function made the value: what lies below `path` comes
+                      from `pointer` itself, not from below it */
+} cfn_trace_entry;
+
+typedef struct cfn_trace {
+    cfn_trace_entry *entries;
+    size_t count, cap;
+    strbuf path;  /* the resolved path being resolved, kept by the resolver */
+    strmap index; /* path -> entry, built by cfn_trace_finish() */
+} cfn_trace;
+
+/* Starts a trace whose resolved root comes from `properties_pointer`.
+ * Returns 0, or -1 when memory runs out. */
+int cfn_trace_init(cfn_trace *trace, const char *properties_pointer);
+void cfn_trace_free(cfn_trace *trace);
+/* Records that the value at the trace's current path comes from the
+ * template value at `pointer`. Returns 0, or -1 when memory runs out. */
+int cfn_trace_add(cfn_trace *trace, const char *pointer, int opaque);
+/* Drops the entries recorded after the first `count`. */
+void cfn_trace_truncate(cfn_trace *trace, size_t count);
+/* Indexes the entries for cfn_trace_pointer(). Returns 0 or -1. */
+int cfn_trace_finish(cfn_trace *trace);
+/* Appends to `out` the template pointer of the resolved value at `path`.
+ * Returns 0, or -1 when memory runs out. */
+int cfn_trace_pointer(const cfn_trace *trace, const char *path, strbuf *out);
+
+/* A canonical attribute path and the template pointer it comes from, as
+ * resource_map_source() takes them. */
+typedef struct cfn_source {
+    char *path;
+    char *pointer;
+} cfn_source;
+
+typedef struct cfn_source_list {
+    cfn_source *items;
+    size_t count, cap;
+} cfn_source_list;
+
+/* Appends a copy of `path` and `pointer`. Returns 0, or -1 when memory
+ * runs out. */
+int cfn_sources_add(cfn_source_list *list, const char *path, const char *pointer);
+/* Removes the entries at or below the attribute path `path`. */
+void cfn_sources_remove_below(cfn_source_list *list, const char *path);
+void cfn_sources_free(cfn_source_list *list);
+/* Records in a new resource (one without sources yet) its template pointer
+ * and `sources`. A later entry for a path replaces an earlier one, as
+ * resource_map_source() does. Returns SOC2_OK or SOC2_ENOMEM. */
+int cfn_record_sources(soc2_resource *resource, const char *pointer,
+                       const cfn_source_list *sources);
 
 /* Deepest nesting of values, intrinsic functions and condition references
  * the resolver follows before it rejects the template with SOC2_ELIMIT. */
@@ -43,6 +103,9 @@ typedef struct cfn_template {
      * or NULL. A Ref, Fn::GetAtt or Fn::Sub placeholder naming it is a
      * circular dependency. */
     const char *resource_id;
+    /* The trace of the Properties being resolved. It is NULL where nothing
+     * is traced, as inside the arguments of a function. */
+    cfn_trace *trace;
 } cfn_template;
 
 /* Reads the template's sections. Fails through loader_fail() with
@@ -151,13 +214,25 @@ const char *cfn_mapping_type(const cfn_mapping *mapping, const char *cfn_type);
 
 /* Maps the resolved properties of a resource of a mapped type onto
  * canonical attribute names, setting *out to a new object. Unknown-value
- * markers are carried over unchanged. `pointer` is the JSON pointer of the
- * properties (the buffer is used as scratch space and restored). Returns
- * SOC2_OK, SOC2_ENOMEM, or SOC2_EFORMAT through loader_fail() when a
- * property that the table maps as a block or inline shape is not an object
- * or a list of objects. */
-int cfn_map_properties(const cfn_mapping *mapping, cfn_template *template, const char *cfn_type,
-                       json_t *properties, strbuf *pointer, json_t **out);
+ * markers are carried over unchanged. `trace` records where the resolved
+ * properties come from. For each attribute the mapping produces, `sources`
+ * gets its path and the template pointer of the value that decided it
+ * (cfn_written_sources() describes the entries below a value kept as
+ * written). Returns SOC2_OK, SOC2_ENOMEM, or SOC2_EFORMAT through
+ * loader_fail() when a property that the table maps as a block or inline
+ * shape is not an object or a list of objects. */
+int cfn_map_properties(const cfn_mapping *mapping, cfn_template *template,
+                       const cfn_trace *trace, const char *cfn_type, json_t *properties,
+                       json_t **out, cfn_source_list *sources);
+
+/* Adds to `sources` the entries of resolved properties kept as written, for
+ * a type the table does not map. The path "" stands for the whole, and each
+ * place below where the resolved value does not follow the template step
+ * for step gets an entry: a branch of Fn::If, a function's value, a list
+ * element after an AWS::NoValue. Below every other place, attribute names
+ * equal the template's keys. Returns SOC2_OK or SOC2_ENOMEM. */
+int cfn_written_sources(cfn_template *template, const cfn_trace *trace, const json_t *properties,
+                        cfn_source_list *sources);
 
 /* Appends the snake_case spelling of a CloudFormation property name:
  * BucketName -> bucket_name, SSESpecification -> sse_specification,

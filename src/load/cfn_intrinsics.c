@@ -328,21 +328,42 @@ static int fn_if(cfn_template *t, json_t *arg, strbuf *ptr, json_t **out)
     sb_truncate(ptr, mark);
     if (rc != SOC2_OK)
         return rc;
-    if (truth != CFN_UNDECIDED) {
-        long branch = truth == CFN_TRUE ? 1 : 2;
+
+    /* The value of a decided Fn::If, and that of an undecided one whose
+     * branches agree, comes from the branch it takes. */
+    cfn_trace *trace = t->trace;
+    size_t trace_mark = trace ? trace->count : 0;
+    long branch = truth == CFN_FALSE ? 2 : 1;
+    json_pointer_append_index(ptr, (size_t)branch);
+    if (trace && cfn_trace_add(trace, sb_str(ptr), 0) < 0)
+        rc = error_nomem();
+    sb_truncate(ptr, mark);
+    if (rc != SOC2_OK)
+        return rc;
+    if (truth != CFN_UNDECIDED)
         return cfn_resolve_at(t, json_array_get(arg, (size_t)branch), ptr, NULL, branch, out);
-    }
 
     /* Undecided: the value is unknown unless both branches agree. */
     json_t *branches[2] = {NULL, NULL};
     rc = cfn_resolve_at(t, json_array_get(arg, 1), ptr, NULL, 1, &branches[0]);
+    t->trace = NULL;
     if (rc == SOC2_OK)
         rc = cfn_resolve_at(t, json_array_get(arg, 2), ptr, NULL, 2, &branches[1]);
+    t->trace = trace;
     if (rc == SOC2_OK) {
         if (branches[0] && branches[1] && json_equal(branches[0], branches[1])) {
             *out = json_incref(branches[0]);
         } else {
             rc = cfn_make_unknown(t, NULL, branches, 2, out);
+            /* The unknown value comes from the function as a whole: the
+             * object whose key is Fn::If. */
+            if (rc == SOC2_OK && trace) {
+                cfn_trace_truncate(trace, trace_mark);
+                sb_truncate(ptr, mark - strlen("/Fn::If"));
+                if (cfn_trace_add(trace, sb_str(ptr), 1) < 0)
+                    rc = error_nomem();
+                sb_truncate(ptr, mark);
+            }
         }
     }
     json_decref(branches[0]);
@@ -837,6 +858,14 @@ static const struct {
 static int resolve_intrinsic(cfn_template *t, const char *name, json_t *arg, strbuf *ptr,
                              json_t **out)
 {
+    /* Fn::If traces the branch it takes itself. The value of any other
+     * function comes from the function: nothing inside its arguments is
+     * traced. */
+    int is_if = strcmp(name, "Fn::If") == 0;
+    cfn_trace *trace = t->trace;
+    if (!is_if)
+        t->trace = NULL;
+
     size_t mark = ptr->len;
     json_pointer_append(ptr, name);
     int rc = -1;
@@ -858,6 +887,10 @@ static int resolve_intrinsic(cfn_template *t, const char *name, json_t *arg, str
     if (!handled)
         rc = cfn_make_unknown(t, NULL, NULL, 0, out);
     sb_truncate(ptr, mark);
+
+    t->trace = trace;
+    if (rc == SOC2_OK && trace && !is_if && cfn_trace_add(trace, sb_str(ptr), 1) < 0)
+        rc = error_nomem();
     return rc;
 }
 
@@ -920,6 +953,40 @@ static const char *intrinsic_name(const json_t *value)
     return NULL;
 }
 
+/* Resolves an element or member `item` that lands at the resolved path's
+ * `token` (a key, or the index `position` when `token` is NULL). When the
+ * value does not land where the template has it, the trace records where
+ * it comes from. Entries of an element that AWS::NoValue removes are
+ * dropped. */
+static int resolve_member(cfn_template *t, json_t *item, strbuf *ptr, const char *key, size_t index,
+                          size_t position, json_t **out)
+{
+    cfn_trace *trace = t->trace;
+    if (!trace)
+        return cfn_resolve_at(t, item, ptr, key, key ? -1 : (long)index, out);
+
+    size_t path_mark = trace->path.len, trace_mark = trace->count;
+    int rc = SOC2_OK;
+    if (key) {
+        json_pointer_append(&trace->path, key);
+    } else {
+        json_pointer_append_index(&trace->path, position);
+        if (position != index) {
+            size_t mark = ptr->len;
+            json_pointer_append_index(ptr, index);
+            if (cfn_trace_add(trace, sb_str(ptr), 0) < 0)
+                rc = error_nomem();
+            sb_truncate(ptr, mark);
+        }
+    }
+    if (rc == SOC2_OK)
+        rc = cfn_resolve_at(t, item, ptr, key, key ? -1 : (long)index, out);
+    if (rc == SOC2_OK && !*out)
+        cfn_trace_truncate(trace, trace_mark);
+    sb_truncate(&trace->path, path_mark);
+    return rc;
+}
+
 static int resolve_array(cfn_template *t, json_t *value, strbuf *ptr, json_t **out)
 {
     json_t *result = json_array();
@@ -929,7 +996,7 @@ static int resolve_array(cfn_template *t, json_t *value, strbuf *ptr, json_t **o
     json_t *item;
     json_array_foreach(value, i, item) {
         json_t *resolved;
-        int rc = cfn_resolve_at(t, item, ptr, NULL, (long)i, &resolved);
+        int rc = resolve_member(t, item, ptr, NULL, i, json_array_size(result), &resolved);
         if (rc != SOC2_OK) {
             json_decref(result);
             return rc;
@@ -953,7 +1020,7 @@ static int resolve_object(cfn_template *t, json_t *value, strbuf *ptr, json_t **
     json_t *item;
     json_object_foreach(value, key, item) {
         json_t *resolved;
-        int rc = cfn_resolve_at(t, item, ptr, key, -1, &resolved);
+        int rc = resolve_member(t, item, ptr, key, 0, 0, &resolved);
         if (rc != SOC2_OK) {
             json_decref(result);
             return rc;

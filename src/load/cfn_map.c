@@ -2,12 +2,15 @@
  * the table in src/load/mappings/cloudformation.json describes. The table's
  * format is documented in its "_comment" member. */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfn.h"
 #include "../core/error.h"
 #include "../util/embedded.h"
 #include "../util/jsonpos.h"
+#include "../util/path.h"
 
 #define MAPPING_FILE "cloudformation.json"
 
@@ -186,10 +189,179 @@ void cfn_snake_case(strbuf *out, const char *name)
 typedef struct map_context {
     const cfn_mapping *mapping;
     cfn_template *template;
-    strbuf *pointer; /* the JSON pointer of the value being mapped */
+    const cfn_trace *trace;
+    /* The resolved path of the value being mapped: a JSON pointer below
+     * Properties (the buffer is used as scratch space and restored). */
+    strbuf *path;
 } map_context;
 
-static int map_shape(const map_context *c, const json_t *shape, json_t *properties, json_t **out);
+static int map_shape(const map_context *c, const json_t *shape, json_t *properties, json_t **out,
+                     cfn_source_list *sources);
+
+/* Where values come from. A mapping function returns, beside its value, the
+ * sources of that value: entries whose paths are relative to the value ("",
+ * "[0]", "[0].cidr_blocks"). The caller places them under the attribute
+ * the value lands on. */
+
+/* Appends the template pointer of the value at the resolved path c->path. */
+static int template_pointer(const map_context *c, strbuf *out)
+{
+    return cfn_trace_pointer(c->trace, sb_str(c->path), out) < 0 || c->path->failed ? -1 : 0;
+}
+
+/* Adds the entry `relative` -> the template pointer of c->path. */
+static int add_source(const map_context *c, cfn_source_list *sources, const char *relative)
+{
+    strbuf pointer = STRBUF_INIT;
+    int failed = template_pointer(c, &pointer) < 0 ||
+                 cfn_sources_add(sources, relative, sb_str(&pointer)) < 0;
+    sb_free(&pointer);
+    return failed ? error_nomem() : SOC2_OK;
+}
+
+/* Appends to `out` the path `relative` placed under `prefix`, adding
+ * `offset` to a leading list index. */
+static void join_path(strbuf *out, const char *prefix, const char *relative, size_t offset)
+{
+    sb_puts(out, prefix);
+    if (relative[0] == '[' && isdigit((unsigned char)relative[1])) {
+        char *end;
+        size_t index = (size_t)strtoul(relative + 1, &end, 10);
+        path_append_index(out, index + offset);
+        relative = end + 1;
+    }
+    /* A key step starts with "." unless it is the first step or written
+     * ["quoted"]. */
+    if (*relative && *relative != '[' && *relative != '.' && out->len > 0)
+        sb_putc(out, '.');
+    sb_puts(out, relative);
+}
+
+/* Adds the entries of `from` to `to`, placed under `prefix` with `offset`
+ * added to their leading list index. The entry of the value itself is left
+ * out when `skip_root` is set. */
+static int rebase_sources(cfn_source_list *to, const cfn_source_list *from, const char *prefix,
+                          size_t offset, int skip_root)
+{
+    strbuf path = STRBUF_INIT;
+    int failed = 0;
+    for (size_t i = 0; i < from->count && !failed; i++) {
+        if (skip_root && from->items[i].path[0] == '\0')
+            continue;
+        sb_reset(&path);
+        join_path(&path, prefix, from->items[i].path, offset);
+        failed = path.failed || cfn_sources_add(to, sb_str(&path), from->items[i].pointer) < 0;
+    }
+    sb_free(&path);
+    return failed ? error_nomem() : SOC2_OK;
+}
+
+/* Adds entries for the places below `value` (at c->path, whose template
+ * pointer is `pointer`) where the resolved value does not follow the
+ * template step for step. With `every_element`, each element of a list
+ * gets an entry anyway, so that a list concatenated after another keeps
+ * its origin. */
+static int walk_written(const map_context *c, const json_t *value, strbuf *relative,
+                        const char *pointer, int every_element, cfn_source_list *sources)
+{
+    if (cfn_is_unknown(c->template, value) || !(json_is_object(value) || json_is_array(value)))
+        return SOC2_OK;
+
+    strbuf child_pointer = STRBUF_INIT, expected = STRBUF_INIT;
+    int rc = SOC2_OK;
+    void *iter = json_is_object(value) ? json_object_iter((json_t *)value) : NULL;
+    for (size_t i = 0; rc == SOC2_OK; i++) {
+        const json_t *child;
+        size_t path_mark = c->path->len, relative_mark = relative->len;
+        if (json_is_object(value)) {
+            if (!iter)
+                break;
+            const char *key = json_object_iter_key(iter);
+            child = json_object_iter_value(iter);
+            iter = json_object_iter_next((json_t *)value, iter);
+            json_pointer_append(c->path, key);
+            path_append_key(relative, key);
+        } else {
+            if (i >= json_array_size(value))
+                break;
+            child = json_array_get(value, i);
+            json_pointer_append_index(c->path, i);
+            path_append_index(relative, i);
+        }
+
+        sb_reset(&child_pointer);
+        sb_reset(&expected);
+        sb_puts(&expected, pointer);
+        sb_puts(&expected, sb_str(c->path) + path_mark);
+        if (template_pointer(c, &child_pointer) < 0 || expected.failed || relative->failed)
+            rc = error_nomem();
+        else if ((every_element && json_is_array(value)) ||
+                 strcmp(sb_str(&child_pointer), sb_str(&expected)) != 0)
+            rc = cfn_sources_add(sources, sb_str(relative), sb_str(&child_pointer)) < 0
+                     ? error_nomem()
+                     : SOC2_OK;
+        if (rc == SOC2_OK)
+            rc = walk_written(c, child, relative, sb_str(&child_pointer), 0, sources);
+
+        sb_truncate(c->path, path_mark);
+        sb_truncate(relative, relative_mark);
+    }
+    sb_free(&child_pointer);
+    sb_free(&expected);
+    return rc;
+}
+
+/* Sets `sources` for a value at c->path kept as written: below it,
+ * attribute names are the template's keys. */
+static int written_sources(const map_context *c, const json_t *value, cfn_source_list *sources)
+{
+    strbuf pointer = STRBUF_INIT, relative = STRBUF_INIT;
+    int rc = template_pointer(c, &pointer) < 0 || cfn_sources_add(sources, "", sb_str(&pointer)) < 0
+                 ? error_nomem()
+                 : walk_written(c, value, &relative, sb_str(&pointer), 1, sources);
+    sb_free(&pointer);
+    sb_free(&relative);
+    return rc;
+}
+
+int cfn_written_sources(cfn_template *t, const cfn_trace *trace, const json_t *properties,
+                        cfn_source_list *sources)
+{
+    strbuf path = STRBUF_INIT;
+    map_context c = {NULL, t, trace, &path};
+    int rc = written_sources(&c, properties, sources);
+    sb_free(&path);
+    return rc;
+}
+
+/* Errors. */
+
+/* Records an SOC2_EFORMAT error at the template pointer of c->path,
+ * extended by `index` when it is not negative. */
+static int map_fail(const map_context *c, long index, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int map_fail(const map_context *c, long index, const char *fmt, ...)
+{
+    size_t mark = c->path->len;
+    if (index >= 0)
+        json_pointer_append_index(c->path, (size_t)index);
+    strbuf pointer = STRBUF_INIT, message = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&message, fmt, ap);
+    va_end(ap);
+    int rc = template_pointer(c, &pointer) < 0 || message.failed
+                 ? error_nomem()
+                 : loader_fail(c->template->loader, SOC2_EFORMAT, sb_str(&pointer), "%s",
+                               sb_str(&message));
+    sb_truncate(c->path, mark);
+    sb_free(&pointer);
+    sb_free(&message);
+    return rc;
+}
+
+/* Placing attributes. */
 
 /* Stores `value` (a new reference, consumed) at `name`: two lists landing
  * on one attribute are concatenated, otherwise the later value wins.
@@ -213,6 +385,33 @@ static int put_attribute(json_t *out, const char *name, json_t *value)
         value = joined;
     }
     return json_object_set_new(out, name, value);
+}
+
+/* Stores `value` (consumed) at `name` of `out` as put_attribute() does, and
+ * places its sources (`value_sources`, relative to the value) in
+ * `sources` (relative to `out`). */
+static int place_attribute(json_t *out, const char *name, json_t *value,
+                           const cfn_source_list *value_sources, cfn_source_list *sources)
+{
+    json_t *existing = json_object_get(out, name);
+    int concatenated = json_is_array(existing) && json_is_array(value);
+    size_t offset = concatenated ? json_array_size(existing) : 0;
+
+    strbuf path = STRBUF_INIT;
+    path_append_key(&path, name);
+    if (path.failed) {
+        json_decref(value);
+        return error_nomem();
+    }
+    /* A replaced value takes its sources along. A concatenated list keeps
+     * the entry of the list that was there first. */
+    if (!concatenated)
+        cfn_sources_remove_below(sources, sb_str(&path));
+    int rc = put_attribute(out, name, value) < 0
+                 ? error_nomem()
+                 : rebase_sources(sources, value_sources, sb_str(&path), offset, concatenated);
+    sb_free(&path);
+    return rc;
 }
 
 /* Returns the kind of a JSON value, for a message. */
@@ -243,119 +442,187 @@ static int is_mappable_object(const map_context *c, const json_t *value)
     return json_is_object(value) && !cfn_is_unknown(c->template, value);
 }
 
+/* Maps the object at c->path by `shape` into *out, a list element whose
+ * sources land under `element` ("[0]") in `sources`. */
+static int map_element(const map_context *c, const json_t *shape, json_t *object,
+                       const char *element, json_t **out, cfn_source_list *sources)
+{
+    cfn_source_list element_sources = {0};
+    int rc = add_source(c, sources, element);
+    if (rc == SOC2_OK)
+        rc = map_shape(c, shape, object, out, &element_sources);
+    if (rc == SOC2_OK)
+        rc = rebase_sources(sources, &element_sources, element, 0, 1);
+    cfn_sources_free(&element_sources);
+    return rc;
+}
+
 /* Maps a value by a block shape into a list: an object becomes a list of
  * one element, and each object of a list is mapped. An unknown value is
  * kept. Anything else is invalid, because CloudFormation expects a block
  * property to hold an object or a list of objects. */
 static int map_block(const map_context *c, const char *property, const json_t *shape,
-                     json_t *value, json_t **out)
+                     json_t *value, json_t **out, cfn_source_list *sources)
 {
     *out = NULL;
     if (cfn_is_unknown(c->template, value)) {
         *out = json_incref(value);
-        return SOC2_OK;
+        return add_source(c, sources, "");
     }
     if (json_is_object(value)) {
         json_t *mapped;
-        int rc = map_shape(c, shape, value, &mapped);
+        int rc = add_source(c, sources, "");
+        if (rc == SOC2_OK)
+            rc = map_element(c, shape, value, "[0]", &mapped, sources);
         if (rc != SOC2_OK)
             return rc;
         *out = json_pack("[o]", mapped);
         return *out ? SOC2_OK : error_nomem();
     }
     if (!json_is_array(value))
-        return cfn_fail_at(c->template, c->pointer, NULL, -1,
-                           "%s must be a list of objects or an object, not %s", property,
-                           value_kind(value));
+        return map_fail(c, -1, "%s must be a list of objects or an object, not %s", property,
+                        value_kind(value));
 
     json_t *list = json_array();
-    if (!list)
-        return error_nomem();
+    int rc = list ? add_source(c, sources, "") : error_nomem();
+    strbuf element = STRBUF_INIT;
     size_t i;
     json_t *item;
     json_array_foreach(value, i, item) {
+        if (rc != SOC2_OK)
+            break;
         json_t *mapped = NULL;
-        int rc = SOC2_OK;
+        size_t mark = c->path->len;
+        json_pointer_append_index(c->path, i);
+        sb_reset(&element);
+        path_append_index(&element, i);
         if (cfn_is_unknown(c->template, item)) {
             mapped = json_incref(item);
+            rc = add_source(c, sources, sb_str(&element));
         } else if (json_is_object(item)) {
-            /* NOTE: the index counts the elements left after AWS::NoValue
-             * removed some, so an error after such an element points one
-             * or more places early. */
-            size_t mark = c->pointer->len;
-            json_pointer_append_index(c->pointer, i);
-            rc = map_shape(c, shape, item, &mapped);
-            sb_truncate(c->pointer, mark);
+            rc = map_element(c, shape, item, sb_str(&element), &mapped, sources);
         } else {
-            rc = cfn_fail_at(c->template, c->pointer, NULL, (long)i,
-                             "each element of %s must be an object, not %s", property,
-                             value_kind(item));
+            sb_truncate(c->path, mark);
+            rc = map_fail(c, (long)i, "each element of %s must be an object, not %s", property,
+                          value_kind(item));
         }
+        sb_truncate(c->path, mark);
         if (rc == SOC2_OK && json_array_append_new(list, mapped) < 0)
             rc = error_nomem();
-        if (rc != SOC2_OK) {
-            json_decref(list);
-            return rc;
-        }
+    }
+    sb_free(&element);
+    if (rc != SOC2_OK) {
+        json_decref(list);
+        return rc;
     }
     *out = list;
     return SOC2_OK;
 }
 
 /* Turns [{Key: k, Value: v}, ...] into {k: v, ...}. A list of any other
- * form is kept as written. */
-static json_t *map_pairs(const map_context *c, const json_t *names, json_t *value)
+ * form is kept as written. Each k comes from its element's Value. */
+static int map_pairs(const map_context *c, const json_t *names, json_t *value, json_t **out,
+                     cfn_source_list *sources)
 {
     const char *key_name = json_string_value(json_array_get(names, 0));
     const char *value_name = json_string_value(json_array_get(names, 1));
-    if (!json_is_array(value))
-        return json_incref(value);
+    *out = NULL;
 
     size_t i;
     json_t *item;
+    int pairs = json_is_array(value);
     json_array_foreach(value, i, item) {
         if (cfn_is_unknown(c->template, item) || !json_is_string(json_object_get(item, key_name)))
-            return json_incref(value);
+            pairs = 0;
     }
+    if (!pairs) {
+        *out = json_incref(value);
+        return written_sources(c, value, sources);
+    }
+
     json_t *object = json_object();
+    strbuf relative = STRBUF_INIT, pointer = STRBUF_INIT;
+    int rc = object ? add_source(c, sources, "") : error_nomem();
     json_array_foreach(value, i, item) {
-        if (!object)
+        if (rc != SOC2_OK)
             break;
+        const char *key = json_string_value(json_object_get(item, key_name));
         json_t *pair_value = json_object_get(item, value_name);
-        if (json_object_set(object, json_string_value(json_object_get(item, key_name)),
-                            pair_value ? pair_value : json_null()) < 0) {
-            json_decref(object);
-            object = NULL;
+        if (json_object_set(object, key, pair_value ? pair_value : json_null()) < 0) {
+            rc = error_nomem();
+            break;
         }
+
+        size_t mark = c->path->len;
+        json_pointer_append_index(c->path, i);
+        if (pair_value)
+            json_pointer_append(c->path, value_name);
+        sb_reset(&relative);
+        sb_reset(&pointer);
+        path_append_key(&relative, key);
+        if (template_pointer(c, &pointer) < 0 || relative.failed ||
+            cfn_sources_add(sources, sb_str(&relative), sb_str(&pointer)) < 0)
+            rc = error_nomem();
+        else if (pair_value)
+            rc = walk_written(c, pair_value, &relative, sb_str(&pointer), 0, sources);
+        sb_truncate(c->path, mark);
     }
-    return object;
+    sb_free(&relative);
+    sb_free(&pointer);
+    if (rc != SOC2_OK) {
+        json_decref(object);
+        return rc;
+    }
+    *out = object;
+    return SOC2_OK;
+}
+
+/* Makes a value not a list a one-element list, and moves its sources
+ * under "[0]". */
+static int wrap_value(const map_context *c, json_t **value, cfn_source_list *sources)
+{
+    *value = json_pack("[o]", *value);
+    if (!*value)
+        return error_nomem();
+    cfn_source_list wrapped = {0};
+    int rc = add_source(c, &wrapped, "");
+    if (rc == SOC2_OK)
+        rc = rebase_sources(&wrapped, sources, "[0]", 0, 0);
+    cfn_sources_free(sources);
+    *sources = wrapped;
+    return rc;
 }
 
 static int convert_value(const map_context *c, const json_t *rule, const char *property,
-                         json_t *value, json_t **out)
+                         json_t *value, json_t **out, cfn_source_list *sources)
 {
     const json_t *block = lookup_shape(c->mapping, json_object_get(rule, "block"));
     json_t *values = json_object_get(rule, "values");
     json_t *pairs = json_object_get(rule, "pairs");
-    json_t *converted;
+    json_t *converted = NULL;
+    int rc;
 
     if (block) {
-        int rc = map_block(c, property, block, value, &converted);
-        if (rc != SOC2_OK)
-            return rc;
+        rc = map_block(c, property, block, value, &converted, sources);
     } else if (pairs) {
-        converted = map_pairs(c, pairs, value);
+        rc = map_pairs(c, pairs, value, &converted, sources);
     } else if (values && json_is_string(value) &&
                json_object_get(values, json_string_value(value))) {
         converted = json_incref(json_object_get(values, json_string_value(value)));
+        rc = add_source(c, sources, "");
     } else {
         converted = json_incref(value);
+        rc = written_sources(c, value, sources);
     }
 
-    if (converted && json_is_true(json_object_get(rule, "wrap")) && !json_is_array(converted))
-        converted = json_pack("[o]", converted);
+    if (rc == SOC2_OK && json_is_true(json_object_get(rule, "wrap")) && !json_is_array(converted))
+        rc = wrap_value(c, &converted, sources);
+    if (rc != SOC2_OK) {
+        json_decref(converted);
+        return rc;
+    }
     *out = converted;
-    return converted ? SOC2_OK : error_nomem();
+    return SOC2_OK;
 }
 
 static int snake_name(strbuf *name, const char *property)
@@ -366,27 +633,55 @@ static int snake_name(strbuf *name, const char *property)
 }
 
 /* Merges the attributes of an object mapped by an inline shape into
- * `out`. */
-static int merge_inline(const map_context *c, const json_t *shape, json_t *value, json_t *out)
+ * `out`, with their sources. */
+static int merge_inline(const map_context *c, const json_t *shape, json_t *value, json_t *out,
+                        cfn_source_list *sources)
 {
     json_t *merged;
-    int rc = map_shape(c, shape, value, &merged);
-    if (rc != SOC2_OK)
+    cfn_source_list merged_sources = {0};
+    int rc = map_shape(c, shape, value, &merged, &merged_sources);
+    if (rc != SOC2_OK) {
+        cfn_sources_free(&merged_sources);
         return rc;
+    }
+
+    strbuf key_path = STRBUF_INIT;
     const char *key;
     json_t *item;
     json_object_foreach(merged, key, item) {
-        if (rc == SOC2_OK && put_attribute(out, key, json_incref(item)) < 0)
+        if (rc != SOC2_OK)
+            break;
+        /* The merged attribute's own sources, relative to it. */
+        cfn_source_list item_sources = {0};
+        sb_reset(&key_path);
+        path_append_key(&key_path, key);
+        for (size_t i = 0; i < merged_sources.count && rc == SOC2_OK; i++) {
+            const char *path = merged_sources.items[i].path;
+            if (!path_has_prefix(path, sb_str(&key_path)))
+                continue;
+            const char *relative = path + key_path.len;
+            if (*relative == '.')
+                relative++;
+            if (cfn_sources_add(&item_sources, relative, merged_sources.items[i].pointer) < 0)
+                rc = error_nomem();
+        }
+        if (rc == SOC2_OK && key_path.failed)
             rc = error_nomem();
+        if (rc == SOC2_OK)
+            rc = place_attribute(out, key, json_incref(item), &item_sources, sources);
+        cfn_sources_free(&item_sources);
     }
+    sb_free(&key_path);
+    cfn_sources_free(&merged_sources);
     json_decref(merged);
     return rc;
 }
 
-/* Applies an object rule to one property. A "by" rule reads its selector
- * from `properties`, the object the property belongs to. */
+/* Applies an object rule to one property, whose value is at c->path. A
+ * "by" rule reads its selector from `properties`, the object the property
+ * belongs to. */
 static int apply_rule(const map_context *c, const json_t *rule, const char *property, json_t *value,
-                      json_t *properties, json_t *out)
+                      json_t *properties, json_t *out, cfn_source_list *sources)
 {
     strbuf name = STRBUF_INIT;
     const char *to = json_string_value(json_object_get(rule, "to"));
@@ -410,24 +705,45 @@ static int apply_rule(const map_context *c, const json_t *rule, const char *prop
 
     const json_t *inline_shape = lookup_shape(c->mapping, json_object_get(rule, "inline"));
     if (inline_shape && is_mappable_object(c, value)) {
-        rc = merge_inline(c, inline_shape, value, out);
+        rc = merge_inline(c, inline_shape, value, out, sources);
     } else if (inline_shape && !cfn_is_unknown(c->template, value)) {
-        rc = cfn_fail_at(c->template, c->pointer, NULL, -1, "%s must be an object, not %s",
-                         property, value_kind(value));
+        rc = map_fail(c, -1, "%s must be an object, not %s", property, value_kind(value));
     } else {
         json_t *converted;
-        rc = convert_value(c, rule, property, value, &converted);
-        if (rc == SOC2_OK && put_attribute(out, to, converted) < 0)
-            rc = error_nomem();
+        cfn_source_list value_sources = {0};
+        rc = convert_value(c, rule, property, value, &converted, &value_sources);
+        if (rc == SOC2_OK)
+            rc = place_attribute(out, to, converted, &value_sources, sources);
+        cfn_sources_free(&value_sources);
     }
     sb_free(&name);
     return rc;
 }
 
-static int map_shape(const map_context *c, const json_t *shape, json_t *properties, json_t **out)
+/* Maps one property, at c->path, into `out`. */
+static int map_property(const map_context *c, const json_t *rule, const char *property,
+                        json_t *value, json_t *properties, json_t *out, cfn_source_list *sources)
+{
+    if (rule && !json_is_string(rule))
+        return apply_rule(c, rule, property, value, properties, out, sources);
+
+    strbuf name = STRBUF_INIT;
+    cfn_source_list value_sources = {0};
+    if (!rule)
+        cfn_snake_case(&name, property);
+    int rc = name.failed ? error_nomem() : written_sources(c, value, &value_sources);
+    if (rc == SOC2_OK)
+        rc = place_attribute(out, rule ? json_string_value(rule) : sb_str(&name),
+                             json_incref(value), &value_sources, sources);
+    cfn_sources_free(&value_sources);
+    sb_free(&name);
+    return rc;
+}
+
+static int map_shape(const map_context *c, const json_t *shape, json_t *properties, json_t **out,
+                     cfn_source_list *sources)
 {
     json_t *rules = json_object_get(shape, "properties");
-    strbuf name = STRBUF_INIT;
     *out = json_object();
     int rc = *out ? SOC2_OK : error_nomem();
 
@@ -436,34 +752,33 @@ static int map_shape(const map_context *c, const json_t *shape, json_t *properti
     json_object_foreach(properties, property, value) {
         if (rc != SOC2_OK)
             break;
-        json_t *rule = json_object_get(rules, property);
-        if (json_is_string(rule)) {
-            if (put_attribute(*out, json_string_value(rule), json_incref(value)) < 0)
-                rc = error_nomem();
-        } else if (rule) {
-            size_t mark = c->pointer->len;
-            json_pointer_append(c->pointer, property);
-            rc = c->pointer->failed ? error_nomem()
-                                    : apply_rule(c, rule, property, value, properties, *out);
-            sb_truncate(c->pointer, mark);
-        } else if (snake_name(&name, property) < 0 ||
-                   put_attribute(*out, sb_str(&name), json_incref(value)) < 0) {
-            rc = error_nomem();
-        }
+        size_t mark = c->path->len;
+        json_pointer_append(c->path, property);
+        rc = c->path->failed ? error_nomem()
+                             : map_property(c, json_object_get(rules, property), property, value,
+                                            properties, *out, sources);
+        sb_truncate(c->path, mark);
     }
 
+    /* Constant attributes come from the table, not the template, so they
+     * get no source. */
     const char *key;
     json_t *constant;
+    strbuf key_path = STRBUF_INIT;
     json_object_foreach(json_object_get(shape, "set"), key, constant) {
-        if (rc == SOC2_OK && json_object_set(*out, key, constant) < 0)
+        sb_reset(&key_path);
+        path_append_key(&key_path, key);
+        if (rc == SOC2_OK && (key_path.failed || json_object_set(*out, key, constant) < 0))
             rc = error_nomem();
+        if (rc == SOC2_OK)
+            cfn_sources_remove_below(sources, sb_str(&key_path));
     }
+    sb_free(&key_path);
     json_object_foreach(json_object_get(shape, "defaults"), key, constant) {
         if (rc == SOC2_OK && !json_object_get(*out, key) && json_object_set(*out, key, constant) < 0)
             rc = error_nomem();
     }
 
-    sb_free(&name);
     if (rc != SOC2_OK) {
         json_decref(*out);
         *out = NULL;
@@ -471,9 +786,13 @@ static int map_shape(const map_context *c, const json_t *shape, json_t *properti
     return rc;
 }
 
-int cfn_map_properties(const cfn_mapping *m, cfn_template *t, const char *cfn_type,
-                       json_t *properties, strbuf *pointer, json_t **out)
+int cfn_map_properties(const cfn_mapping *m, cfn_template *t, const cfn_trace *trace,
+                       const char *cfn_type, json_t *properties, json_t **out,
+                       cfn_source_list *sources)
 {
-    map_context c = {m, t, pointer};
-    return map_shape(&c, json_object_get(m->types, cfn_type), properties, out);
+    strbuf path = STRBUF_INIT;
+    map_context c = {m, t, trace, &path};
+    int rc = map_shape(&c, json_object_get(m->types, cfn_type), properties, out, sources);
+    sb_free(&path);
+    return rc;
 }

@@ -460,10 +460,20 @@ static int carry_moves(soc2_resource *parent, const char *landing, const child_k
         if (rc == 0)
             rc = copy_edges(parent, sb_str(&to), child, m->from, &scratch);
 
-        /* The moved value is where the child's input wrote it. */
+        /* The moved value is where the child's input wrote it, and so is
+         * each part below it the child mapped more precisely. */
         sb_reset(&scratch);
         if (rc == 0 && resource_source_of(child, m->from, &scratch) == 0)
             rc = resource_map_source(parent, sb_str(&to), sb_str(&scratch));
+        size_t from_length = strlen(m->from);
+        for (size_t i = 0; i < child->source_count && rc == 0; i++) {
+            const source_entry *e = &child->sources[i];
+            if (strlen(e->path) == from_length || !path_has_prefix(e->path, m->from))
+                continue;
+            sb_reset(&scratch);
+            join_path(&scratch, sb_str(&to), e->path + from_length);
+            rc = scratch.failed ? -1 : resource_map_source(parent, sb_str(&scratch), e->pointer);
+        }
     }
 
     sb_free(&to);
@@ -496,6 +506,36 @@ static int moves_have_unknown(const child_kind *kind, const soc2_resource *child
     return 0;
 }
 
+/* Returns whether a member is absent, null or an empty list. */
+static int is_unset_list(const json_t *value)
+{
+    return !value || json_is_null(value) || (json_is_array(value) && json_array_size(value) == 0);
+}
+
+/* Returns whether two inline blocks are equal, counting a member that is
+ * null or absent equal to an empty list. An aws_security_group_rule that
+ * leaves ipv6_cidr_blocks unset has null there in plans and states, but its
+ * group's ingress list, read back from AWS, has []. */
+static int blocks_equal(const json_t *a, const json_t *b)
+{
+    if (!json_is_object(a) || !json_is_object(b))
+        return json_equal((json_t *)a, (json_t *)b);
+
+    const char *key;
+    const json_t *value;
+    json_object_foreach((json_t *)a, key, value) {
+        const json_t *other = json_object_get(b, key);
+        if (!(is_unset_list(value) && is_unset_list(other)) &&
+            !json_equal((json_t *)value, (json_t *)other))
+            return 0;
+    }
+    json_object_foreach((json_t *)b, key, value) {
+        if (!json_object_get(a, key) && !is_unset_list(value))
+            return 0;
+    }
+    return 1;
+}
+
 /* Returns the index of the first element of the parent's `list` that equals
  * `value` and has no unknown part, or the list's size when none does. */
 static size_t find_equal_element(const soc2_resource *parent, const char *attribute,
@@ -506,7 +546,7 @@ static size_t find_equal_element(const soc2_resource *parent, const char *attrib
     cursor_child_key(&at, &root, attribute);
     for (size_t i = 0; i < json_array_size(list); i++) {
         cursor_child_index(&element, &at, i);
-        if (!element.mask && json_equal(json_array_get(list, i), (json_t *)value))
+        if (!element.mask && blocks_equal(json_array_get(list, i), value))
             return i;
     }
     return json_array_size(list);
@@ -1021,7 +1061,9 @@ int fold_document(soc2_loader *loader)
     for (size_t i = 0; i < count && rc == SOC2_OK; i++) {
         soc2_resource *r = loader->resources[i];
         const child_kind *kind = child_kind_of(r->type);
-        if (kind)
+        /* A data source of a child type (data "aws_s3_bucket_policy") reads
+         * configuration that something else manages, so it sets nothing. */
+        if (kind && !(r->flags & RESOURCE_DATA_SOURCE))
             rc = fold_child(&st, kind, r);
     }
 

@@ -170,7 +170,7 @@ int resource_set_source(soc2_resource *resource, const char *pointer);
 
 /* Records that the attribute at `path` comes from the JSON pointer
  * `pointer` of the document (see source_entry). A later entry for the same
- * path replaces the earlier one. */
+ * path takes precedence over an earlier one. */
 int resource_map_source(soc2_resource *resource, const char *path, const char *pointer);
 
 /* Writes to `out` the JSON pointer the attribute at `path` comes from: the

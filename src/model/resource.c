@@ -157,20 +157,14 @@ int resource_set_source(soc2_resource *r, const char *pointer)
 
 int resource_map_source(soc2_resource *r, const char *path, const char *pointer)
 {
-    char *pointer_copy = strdup(pointer);
-    if (!pointer_copy)
-        return -1;
-    for (size_t i = 0; i < r->source_count; i++) {
-        if (strcmp(r->sources[i].path, path) == 0) {
-            free(r->sources[i].pointer);
-            r->sources[i].pointer = pointer_copy;
-            return 0;
-        }
-    }
-    source_entry entry = {strdup(path), pointer_copy};
-    if (!entry.path || ARRAY_PUSH(r->sources, r->source_count, r->source_cap, entry) < 0) {
+    /* Appended without looking for an earlier entry of the same path, so
+     * that recording stays constant time: resource_source_of() lets the
+     * later one win. */
+    source_entry entry = {strdup(path), strdup(pointer)};
+    if (!entry.path || !entry.pointer ||
+        ARRAY_PUSH(r->sources, r->source_count, r->source_cap, entry) < 0) {
         free(entry.path);
-        free(pointer_copy);
+        free(entry.pointer);
         return -1;
     }
     return 0;
@@ -182,7 +176,7 @@ int resource_source_of(const soc2_resource *r, const char *path, strbuf *out)
     size_t best_length = 0;
     for (size_t i = 0; i < r->source_count; i++) {
         size_t length = strlen(r->sources[i].path);
-        if (path_has_prefix(path, r->sources[i].path) && (!best || length > best_length)) {
+        if (path_has_prefix(path, r->sources[i].path) && (!best || length >= best_length)) {
             best = &r->sources[i];
             best_length = length;
         }

@@ -191,7 +191,6 @@ static const struct {
     {"aws_kms_key", "key_id"},
     {"aws_kms_alias", "name"},
     {"aws_sns_topic", "name"},
-    {"aws_security_group", "name"},
 };
 
 static int add_identity(soc2_snapshot *s, soc2_resource *r, const char *attribute)
@@ -236,6 +235,10 @@ const ptrvec *snapshot_resources_by_identity(const soc2_snapshot *s, const char 
 static int add_value_edges(soc2_snapshot *s, soc2_resource *r, const json_t *value,
                            strbuf *path)
 {
+    /* Tags are labels people choose; one equal to a name refers to nothing. */
+    if (strcmp(sb_str(path), "tags") == 0 || strcmp(sb_str(path), "tags_all") == 0)
+        return 0;
+
     if (json_is_string(value)) {
         const ptrvec *targets = snapshot_resources_by_identity(s, json_string_value(value));
         if (!targets || resource_has_edge_at(r, sb_str(path)))

@@ -100,7 +100,7 @@ int report_locate(soc2_report *report)
 
     for (size_t i = 0; i < report->count && rc == 0; i++) {
         soc2_finding *f = &report->findings[i];
-        const soc2_resource *holder = f->evidence ? f->evidence : f->resource;
+        const soc2_resource *holder = f->path_owner ? f->path_owner : f->resource;
         if (f->resource && f->resource->document &&
             f->resource->document->index < documents &&
             pointer_of(f->resource, NULL, &pointer) == 0)

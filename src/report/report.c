@@ -21,9 +21,9 @@ soc2_report *report_new(const soc2_engine *engine, const soc2_snapshot *snapshot
 
 int report_add(soc2_report *r, const soc2_rule *rule, const soc2_resource *resource,
                soc2_finding_status status, char *path, const soc2_resource *evidence,
-               char *message)
+               const soc2_resource *path_owner, char *message)
 {
-    soc2_finding f = {rule, resource, status, path, evidence, message, r, 0, 0, 0, 0};
+    soc2_finding f = {rule, resource, status, path, evidence, path_owner, message, r, 0, 0, 0, 0};
     if (!path || !message || ARRAY_PUSH(r->findings, r->count, r->cap, f) < 0) {
         free(path);
         free(message);

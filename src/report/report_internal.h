@@ -16,6 +16,9 @@ struct soc2_finding {
     char *path;
     const soc2_resource *evidence; /* holds the deciding value when it is not
                                       `resource`; NULL otherwise */
+    const soc2_resource *path_owner; /* the resource `path` is an attribute
+                                        of: `resource`, or a joined resource;
+                                        a folded value's path is the parent's */
     char *message;
     struct soc2_report *report;
 
@@ -45,7 +48,7 @@ soc2_report *report_new(const soc2_engine *engine, const soc2_snapshot *snapshot
  * whatever the outcome. Returns 0 or -1 when memory runs out. */
 int report_add(soc2_report *report, const soc2_rule *rule, const soc2_resource *resource,
                soc2_finding_status status, char *path, const soc2_resource *evidence,
-               char *message);
+               const soc2_resource *path_owner, char *message);
 
 /* Fills the source positions of every finding, once: per document, one
  * pass over its text (or lookups in the positions a YAML parser recorded).

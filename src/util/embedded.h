@@ -16,5 +16,7 @@ extern const struct embedded_file soc2_builtin_rule_files[];
 extern const struct embedded_file soc2_builtin_framework_files[];
 /* The CloudFormation-to-canonical mapping (src/load/mappings/ *.json). */
 extern const struct embedded_file soc2_cfn_mapping_files[];
+/* The AWS Config-to-canonical mapping (src/load/mappings/aws-config.json). */
+extern const struct embedded_file soc2_awsconfig_mapping_files[];
 
 #endif

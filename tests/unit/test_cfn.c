@@ -1333,7 +1333,7 @@ START_TEST(error_block_property_not_object)
          "each element of SecurityGroupIngress must be an object, not a string"},
         {"{'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
          " 'SecurityGroupIngress': {'Fn::If': ['C', [['x']], []]}}}",
-         "/SecurityGroupIngress/0",
+         "/SecurityGroupIngress/Fn::If/1/0",
          "each element of SecurityGroupIngress must be an object, not a list"},
         {"{'Type': 'AWS::IAM::Role', 'Properties': {'Policies': true}}", "/Policies",
          "Policies must be a list of objects or an object, not a boolean"},
@@ -1374,6 +1374,123 @@ START_TEST(error_block_property_not_object)
     ck_assert(is_unknown(resource(&l, "Sg"), "ingress"));
     ck_assert(is_unknown(resource(&l, "Sg"), "egress[0]"));
     ck_assert(is_unknown(resource(&l, "Tpl"), "launch_template_data"));
+    release(&l);
+}
+END_TEST
+
+/* Source maps: the template pointer each attribute comes from. */
+
+/* Asserts that the attribute at `path` of `address` comes from `pointer`. */
+static void ck_assert_source(loaded *l, const char *address, const char *path,
+                             const char *pointer)
+{
+    strbuf found = STRBUF_INIT;
+    ck_assert_msg(resource_source_of(resource(l, address), path, &found) == 0,
+                  "%s %s: no source", address, path);
+    ck_assert_msg(strcmp(sb_str(&found), pointer) == 0, "%s %s comes from %s, expected %s",
+                  address, path, sb_str(&found), pointer);
+    sb_free(&found);
+}
+
+START_TEST(source_map_follows_functions)
+{
+    loaded l;
+    load_template(
+        &l,
+        "{'Parameters': {'Env': {'Type': 'String', 'Default': 'prod'},"
+        "                'Ports': {'Type': 'CommaDelimitedList', 'Default': '22,80'}},"
+        " 'Mappings': {'M': {'prod': {'Cidr': '10.0.0.0/16'}}},"
+        " 'Conditions': {'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']},"
+        "                'Later': {'Fn::Equals': [{'Ref': 'AWS::Region'}, 'x']}},"
+        " 'Resources': {"
+        "  'Sg': {'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
+        "   'GroupName': {'Fn::Sub': '${Env}-web'},"
+        "   'SecurityGroupIngress': ["
+        "    {'Fn::If': ['IsProd', {'Ref': 'AWS::NoValue'}, {'IpProtocol': 'tcp'}]},"
+        "    {'IpProtocol': 'tcp', 'CidrIp': {'Fn::FindInMap': ['M', {'Ref': 'Env'}, 'Cidr']},"
+        "     'SourceSecurityGroupId': 'sg-1', 'SourceSecurityGroupName': 'web'},"
+        "    {'Fn::If': ['IsProd', {'IpProtocol': '-1', 'CidrIp': '0.0.0.0/0'}, "
+        "{'Ref': 'AWS::NoValue'}]},"
+        "    {'Fn::If': ['Later', {'IpProtocol': 'tcp'}, {'IpProtocol': 'udp'}]}],"
+        "   'Tags': [{'Key': 'Name', 'Value': {'Fn::If': ['IsProd', 'web', 'test']}}]}},"
+        "  'Tpl': {'Type': 'AWS::EC2::LaunchTemplate', 'Properties': {"
+        "   'LaunchTemplateData': {'SecurityGroupIds': [{'Ref': 'Sg'}],"
+        "    'MetadataOptions': {'HttpTokens': 'required'}}}},"
+        "  'Policy': {'Type': 'AWS::IAM::Policy', 'Properties': {'PolicyDocument': {"
+        "   'Statement': [{'Fn::If': ['IsProd', {'Effect': 'Allow', 'Principal': '*'},"
+        " {'Ref': 'AWS::NoValue'}]}]}}},"
+        "  'Other': {'Type': 'Custom::X', 'Properties': {"
+        "   'List': ['a', {'Ref': 'AWS::NoValue'}, {'Fn::Split': [',', 'x,y']}, {'Ref': 'Ports'}],"
+        "   'Plain': {'Deep': [1, 2]}}}}}");
+    ck_assert_int_eq(l.rc, SOC2_OK);
+
+    /* Element 0 is removed by AWS::NoValue, so ingress[0] is element 1. */
+    ck_assert_source(&l, "Sg", "ingress", "/Resources/Sg/Properties/SecurityGroupIngress");
+    ck_assert_source(&l, "Sg", "ingress[0]", "/Resources/Sg/Properties/SecurityGroupIngress/1");
+    ck_assert_source(&l, "Sg", "ingress[0].protocol",
+                     "/Resources/Sg/Properties/SecurityGroupIngress/1/IpProtocol");
+    /* A value from Fn::FindInMap maps to the function. */
+    ck_assert_source(&l, "Sg", "ingress[0].cidr_blocks[0]",
+                     "/Resources/Sg/Properties/SecurityGroupIngress/1/CidrIp");
+    /* Two properties wrapped into one list keep their own places. */
+    ck_assert_attr(resource(&l, "Sg"), "ingress[0].security_groups", "['sg-1', 'web']");
+    ck_assert_source(&l, "Sg", "ingress[0].security_groups[0]",
+                     "/Resources/Sg/Properties/SecurityGroupIngress/1/SourceSecurityGroupId");
+    ck_assert_source(&l, "Sg", "ingress[0].security_groups[1]",
+                     "/Resources/Sg/Properties/SecurityGroupIngress/1/SourceSecurityGroupName");
+    /* A decided Fn::If maps to the branch it takes. */
+    ck_assert_source(&l, "Sg", "ingress[1]",
+                     "/Resources/Sg/Properties/SecurityGroupIngress/2/Fn::If/1");
+    ck_assert_source(&l, "Sg", "ingress[1].cidr_blocks[0]",
+                     "/Resources/Sg/Properties/SecurityGroupIngress/2/Fn::If/1/CidrIp");
+    /* An undecided Fn::If whose branches differ maps to the function. */
+    ck_assert(is_unknown(resource(&l, "Sg"), "ingress[2]"));
+    ck_assert_source(&l, "Sg", "ingress[2]", "/Resources/Sg/Properties/SecurityGroupIngress/3");
+    /* A value from Fn::Sub maps to the function, and a tag to its Value. */
+    ck_assert_source(&l, "Sg", "name", "/Resources/Sg/Properties/GroupName");
+    ck_assert_source(&l, "Sg", "tags.Name", "/Resources/Sg/Properties/Tags/0/Value/Fn::If/1");
+    /* Constants from the table have no place in the template. */
+    strbuf none = STRBUF_INIT;
+    ck_assert_int_eq(resource_source_of(resource(&l, "Sg"), "description", &none), -1);
+    sb_free(&none);
+
+    /* Attributes merged from an inline shape. */
+    ck_assert_source(&l, "Tpl", "vpc_security_group_ids[0]",
+                     "/Resources/Tpl/Properties/LaunchTemplateData/SecurityGroupIds/0");
+    ck_assert_source(&l, "Tpl", "metadata_options[0].http_tokens",
+                     "/Resources/Tpl/Properties/LaunchTemplateData/MetadataOptions/HttpTokens");
+
+    /* A policy maps as a whole, with the places below where a function
+     * chose the value. */
+    ck_assert_source(&l, "Policy", "policy", "/Resources/Policy/Properties/PolicyDocument");
+    ck_assert_source(&l, "Policy", "policy.Statement[0].Principal",
+                     "/Resources/Policy/Properties/PolicyDocument/Statement/0/Fn::If/1/Principal");
+
+    /* Unmapped types keep their properties, and so their places. */
+    ck_assert_source(&l, "Other", "", "/Resources/Other/Properties");
+    ck_assert_source(&l, "Other", "Plain.Deep[1]", "/Resources/Other/Properties/Plain/Deep/1");
+    ck_assert_source(&l, "Other", "List[0]", "/Resources/Other/Properties/List/0");
+    ck_assert_source(&l, "Other", "List[1]", "/Resources/Other/Properties/List/2");
+    ck_assert_source(&l, "Other", "List[1][1]", "/Resources/Other/Properties/List/2");
+    ck_assert_source(&l, "Other", "List[2][0]", "/Resources/Other/Properties/List/3");
+
+    ck_assert_str_eq(resource(&l, "Sg")->source_pointer, "/Resources/Sg");
+    release(&l);
+}
+END_TEST
+
+/* Errors in mapped properties point at the template value, past removed
+ * elements and chosen branches. */
+START_TEST(source_map_error_pointers)
+{
+    loaded l;
+    load_template(&l, "{'Conditions': {'C': {'Fn::Equals': [1, 1]}}, 'Resources': {'R': {"
+                      " 'Type': 'AWS::EC2::SecurityGroup', 'Properties': {"
+                      "  'SecurityGroupIngress': [{'Ref': 'AWS::NoValue'}, {'IpProtocol': 'tcp'},"
+                      "   'x']}}}}");
+    ck_assert_int_eq(l.rc, SOC2_EFORMAT);
+    ck_assert_str_eq(soc2_error_last()->pointer,
+                     "/Resources/R/Properties/SecurityGroupIngress/2");
     release(&l);
 }
 END_TEST
@@ -1425,5 +1542,10 @@ Suite *make_suite(void)
     tcase_add_test(errors, error_invalid_logical_ids);
     tcase_add_test(errors, error_block_property_not_object);
     suite_add_tcase(s, errors);
+
+    TCase *sources = tcase_create("source_map");
+    tcase_add_test(sources, source_map_follows_functions);
+    tcase_add_test(sources, source_map_error_pointers);
+    suite_add_tcase(s, sources);
     return s;
 }

@@ -136,8 +136,9 @@ START_TEST(folded_value_points_at_child)
     ck_assert_int_eq(soc2_finding_resource_location(f, &line, &column), SOC2_OK);
     ck_assert_int_eq(line, 3);
     ck_assert_int_eq(soc2_finding_location(f, &line, &column), SOC2_OK);
-    /* The rule's `after`, where the folded values come from. */
-    ck_assert_int_eq(line, 9);
+    /* The deciding path is the folded rule as a whole (ingress[0]): the
+     * aws_security_group_rule resource. */
+    ck_assert_int_eq(line, 7);
 
     /* The JSON report carries both places. */
     struct text_buffer out = {0};
@@ -152,7 +153,7 @@ START_TEST(folded_value_points_at_child)
                    "aws-ec2-no-public-ingress-ssh") != 0)
             continue;
         json_t *location = json_object_get(item, "location");
-        ck_assert_int_eq(json_integer_value(json_object_get(location, "line")), 9);
+        ck_assert_int_eq(json_integer_value(json_object_get(location, "line")), 7);
         ck_assert_str_eq(json_string_value(json_object_get(location, "file")), "plan.json");
         json_t *resource_location = json_object_get(item, "resource_location");
         ck_assert_int_eq(json_integer_value(json_object_get(resource_location, "line")), 3);
