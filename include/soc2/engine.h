@@ -74,6 +74,18 @@ SOC2_API void soc2_engine_free(soc2_engine *engine);
 SOC2_API int soc2_engine_add_builtin_rules(soc2_engine *engine);
 
 /**
+ * Returns the version of the built-in rule pack, such as "1.0.0". Its minor
+ * number grows when rules are added, its major number when a rule's ID is
+ * removed or what it checks changes. Reports name it beside the library
+ * version.
+ *
+ * @return a static string; do not free it.
+ *
+ * Thread-safety: safe from any thread.
+ */
+SOC2_API const char *soc2_builtin_rules_version(void);
+
+/**
  * Reads declarative rules from a JSON file: one rule object, a list of rule
  * objects, or an object whose "rules" member is such a list. The file is
  * added whole or not at all.

@@ -147,14 +147,24 @@ SOC2_API const char *soc2_finding_evidence_resource(const soc2_finding *finding)
  *  NULL when there is none. */
 SOC2_API const char *soc2_finding_file(const soc2_finding *finding);
 
+/**
+ * Returns the finding's fingerprint: 32 lower-case hex digits of the XXH3
+ * 128-bit hash of its rule ID, resource address and deciding path. It stays
+ * the same while those do, whatever the file, the line, the status or the
+ * message, so tools can follow one finding from scan to scan. Owned by the
+ * report.
+ */
+SOC2_API const char *soc2_finding_fingerprint(const soc2_finding *finding);
+
 /** Returns the finding's message: one or two sentences for a person. */
 SOC2_API const char *soc2_finding_message(const soc2_finding *finding);
 
 /**
  * Gives the place in soc2_finding_file() of the value that decided the
  * finding: the attribute at soc2_finding_path() as the input wrote it (the
- * CidrIp of a CloudFormation ingress rule, a statement of a policy), or the
- * resource when no attribute decided.
+ * CidrIp of a CloudFormation ingress rule, a statement of a policy). It is
+ * the resource when no attribute decided, or when the deciding attribute is
+ * missing from the input (a setting left out), in every format alike.
  *
  * Positions are computed the first time any finding of the report is asked
  * (or the report is written), for all findings at once: one pass over each

@@ -702,7 +702,14 @@ static int add_relationship_edges(load_context *c, config_item *it)
         const char *type = json_string_value(json_object_get(relationship, "resource_type"));
         const char *id = json_string_value(json_object_get(relationship, "resource_id"));
         const char *name = json_string_value(json_object_get(relationship, "resource_name"));
+        const char *kind = json_string_value(json_object_get(relationship, "relationship_name"));
         if (!type || (!id && !name))
+            continue;
+        /* A container lists what it contains ("Contains SecurityGroup"), and
+         * each of those names the container in return ("Is contained in
+         * Vpc"). Only the second is a reference: otherwise a VPC would count
+         * as something its security groups are attached to. */
+        if (kind && strncmp(kind, "Contains ", 9) == 0)
             continue;
         const ptrvec *candidates = id ? lookup_items(&c->by_id, type, id) : NULL;
         if (!candidates && name)
@@ -740,6 +747,21 @@ static int add_relationship_edges(load_context *c, config_item *it)
     return rc;
 }
 
+/* Marks unknown each attribute of `unrecorded` (the type entry's list of
+ * attributes Config does not record) that the item left absent, so that no
+ * rule reads an unrecorded setting as its Terraform default. */
+static int mark_unrecorded(const json_t *unrecorded, const json_t *attrs, json_t **mask)
+{
+    size_t i;
+    json_t *name;
+    json_array_foreach(unrecorded, i, name) {
+        const char *attribute = json_string_value(name);
+        if (!json_object_get(attrs, attribute) && mask_mark_unknown(mask, attribute) < 0)
+            return error_nomem();
+    }
+    return SOC2_OK;
+}
+
 /* Creates the resource of a kept item. */
 static int load_item(load_context *c, config_item *it)
 {
@@ -768,10 +790,14 @@ static int load_item(load_context *c, config_item *it)
     if (rc == SOC2_OK)
         rc = add_relationships(l, it, &attrs);
 
+    json_t *unknown = NULL;
+    if (rc == SOC2_OK)
+        rc = mark_unrecorded(json_object_get(entry, "unrecorded"), attrs.attrs, &unknown);
     if (rc == SOC2_OK) {
         const char *type = awsconfig_mapping_type(&c->mapping, it->type);
         it->resource = loader_add_resource(l, it->address, type ? type : it->type, it->type,
-                                           json_incref(attrs.attrs), NULL);
+                                           json_incref(attrs.attrs), unknown);
+        unknown = NULL;
         if (!it->resource)
             rc = soc2_error_last()->code;
     }
@@ -782,6 +808,7 @@ static int load_item(load_context *c, config_item *it)
             0)
             rc = error_nomem();
 
+    json_decref(unknown);
     awsconfig_attrs_free(&attrs);
     json_decref(configuration);
     json_decref(supplementary);

@@ -429,6 +429,19 @@ static int copy_attribute(map_context *c, const char *name, json_t *value,
     return rc;
 }
 
+/* Records the place of the unset attribute `name` without setting it. */
+static int note_unset(map_context *c, const char *name, const awsconfig_place *place)
+{
+    size_t mark = c->path.len;
+    path_append_key(&c->path, name);
+    int rc = c->path.failed || awsconfig_attrs_source(c->out, sb_str(&c->path), place,
+                                                      json_null()) < 0
+                 ? error_nomem()
+                 : SOC2_OK;
+    sb_truncate(&c->path, mark);
+    return rc;
+}
+
 static int apply_rule(map_context *c, const json_t *rule, const char *property, json_t *value,
                       awsconfig_place *place, json_t *out)
 {
@@ -479,11 +492,13 @@ static int apply_rule(map_context *c, const json_t *rule, const char *property, 
 static int map_member(map_context *c, const json_t *rules, const char *property, json_t *value,
                       awsconfig_place *place, json_t *out)
 {
-    /* Config writes null for a setting that is not set. */
-    if (json_is_null(value))
-        return SOC2_OK;
-
+    /* Config writes null for a setting that is not set. The attribute stays
+     * absent, but a renamed member keeps its place, so that a finding on
+     * the missing setting points at the null Config wrote. */
     json_t *rule = json_object_get(rules, property);
+    if (json_is_null(value))
+        return json_is_string(rule) ? note_unset(c, json_string_value(rule), place) : SOC2_OK;
+
     if (json_is_string(rule))
         return copy_attribute(c, json_string_value(rule), value, place, out);
     if (rule)

@@ -43,6 +43,19 @@ static int is_string_map(const json_t *value)
     return 1;
 }
 
+static int is_string_list(const json_t *value)
+{
+    if (!json_is_array(value))
+        return 0;
+    size_t i;
+    json_t *item;
+    json_array_foreach(value, i, item) {
+        if (!json_is_string(item))
+            return 0;
+    }
+    return 1;
+}
+
 static int check_rule_member(const awsconfig_mapping *m, const char *key, const json_t *value,
                              const char *where, int depth, int *ok)
 {
@@ -138,7 +151,10 @@ static int check_type(const awsconfig_mapping *m, const char *name, const json_t
             rc = check_shape(m, value, name, 0);
         else if (strcmp(member, "item") == 0 && !is_string_map(value))
             rc = mapping_error(name, "\"item\" must map item members to attribute names");
-        else if (member[0] != '_' && strcmp(member, "type") != 0 && strcmp(member, "item") != 0)
+        else if (strcmp(member, "unrecorded") == 0 && !is_string_list(value))
+            rc = mapping_error(name, "\"unrecorded\" must list attribute names");
+        else if (member[0] != '_' && strcmp(member, "type") != 0 && strcmp(member, "item") != 0 &&
+                 strcmp(member, "unrecorded") != 0)
             rc = mapping_error(name, "a type entry has an unknown member");
         if (rc != SOC2_OK)
             return rc;

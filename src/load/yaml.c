@@ -69,6 +69,7 @@ typedef struct open_node {
     json_t *node;          /* borrowed: the wrapper, or the container */
     char *key;             /* a mapping key awaiting its value, or NULL */
     size_t key_length;
+    yaml_mark_t key_mark;  /* where that key starts */
     /* Set when the node has an anchor. */
     char *anchor;
     size_t nodes_before;
@@ -437,6 +438,7 @@ static int take_key(reader *r, const char *text, size_t length, const yaml_mark_
     memcpy(mapping->key, text, length);
     mapping->key[length] = '\0';
     mapping->key_length = length;
+    mapping->key_mark = *mark;
     return SOC2_OK;
 }
 
@@ -686,9 +688,12 @@ static int on_start(reader *r, const yaml_event_t *event, int is_mapping)
         begin_anchor(r, &opened);
     }
 
+    /* A block collection starts on the line below its key; a reader looks
+     * for it at the key, so that is its position. */
+    const yaml_mark_t *position = parent && parent->is_mapping ? &parent->key_mark : mark;
     json_t *wrapper = NULL;
     json_t *container = is_mapping ? json_object() : json_array();
-    rc = container ? record_position(r, mark) : error_nomem();
+    rc = container ? record_position(r, position) : error_nomem();
     if (rc == SOC2_OK)
         rc = open_wrapper(r, &tag, mark, &wrapper);
     if (rc == SOC2_OK) {

@@ -235,8 +235,11 @@ const ptrvec *snapshot_resources_by_identity(const soc2_snapshot *s, const char 
 static int add_value_edges(soc2_snapshot *s, soc2_resource *r, const json_t *value,
                            strbuf *path)
 {
-    /* Tags are labels people choose; one equal to a name refers to nothing. */
-    if (strcmp(sb_str(path), "tags") == 0 || strcmp(sb_str(path), "tags_all") == 0)
+    /* Tags are labels people choose; one equal to a name refers to nothing.
+     * AWS Config relationships are resolved by their adapter, which leaves
+     * out on purpose those of a container to what it contains. */
+    if (strcmp(sb_str(path), "tags") == 0 || strcmp(sb_str(path), "tags_all") == 0 ||
+        strcmp(sb_str(path), "relationships") == 0)
         return 0;
 
     if (json_is_string(value)) {

@@ -10,6 +10,7 @@
 #include "../core/error.h"
 #include "../load/loader.h"
 #include "../util/jsonpos.h"
+#include "../util/path.h"
 
 /* One position to find: a pointer into a document, and where to store the
  * answer. */
@@ -43,13 +44,28 @@ static int add_request(request_list *list, const char *pointer, int *line, int *
     return 0;
 }
 
+/* Returns whether the first attribute of `path` is absent from `r` and no
+ * source entry of its own names it: a rule decided on a missing setting,
+ * which is best shown at the resource, in every format alike. */
+static int top_attribute_absent(const soc2_resource *r, const char *path)
+{
+    size_t length = strcspn(path, ".[");
+    if (length == 0 || json_object_getn(r->attrs, path, length))
+        return 0;
+    for (size_t i = 0; i < r->source_count; i++)
+        if (r->sources[i].path[0] != '\0' && path_has_prefix(path, r->sources[i].path))
+            return 0;
+    return 1;
+}
+
 /* Writes to `out` the pointer of the value at `path` of `r`, or of the
- * resource itself when the path is empty or not mapped. Returns 0, or -1
- * when the resource has no place in its document (a placeholder). */
+ * resource itself when the path is empty, not mapped or names a missing
+ * attribute. Returns 0, or -1 when the resource has no place in its
+ * document (a placeholder). */
 static int pointer_of(const soc2_resource *r, const char *path, strbuf *out)
 {
     sb_reset(out);
-    if (path && *path && resource_source_of(r, path, out) == 0)
+    if (path && *path && !top_attribute_absent(r, path) && resource_source_of(r, path, out) == 0)
         return 0;
     sb_reset(out);
     if (!r->source_pointer)

@@ -1,11 +1,15 @@
 /* Report storage and the accessors of soc2/report.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xxhash.h>
 
 #include "report_internal.h"
 #include "../core/error.h"
 #include "../util/array.h"
 #include "../util/natural.h"
+#include "../util/strbuf.h"
 
 soc2_report *report_new(const soc2_engine *engine, const soc2_snapshot *snapshot)
 {
@@ -19,12 +23,38 @@ soc2_report *report_new(const soc2_engine *engine, const soc2_snapshot *snapshot
     return r;
 }
 
+/* Fills the finding's fingerprint: the XXH3 128-bit hash of its rule ID,
+ * resource address and deciding path, each followed by a NUL byte, in
+ * lower-case hex. */
+static int fingerprint(soc2_finding *f)
+{
+    const char *parts[] = {f->rule->id, f->resource ? f->resource->address : "account", f->path};
+    strbuf key = STRBUF_INIT;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        sb_append(&key, parts[i], strlen(parts[i]) + 1);
+    if (key.failed) {
+        sb_free(&key);
+        return -1;
+    }
+    XXH128_hash_t hash = XXH3_128bits(key.data, key.len);
+    snprintf(f->fingerprint, sizeof(f->fingerprint), "%016llx%016llx",
+             (unsigned long long)hash.high64, (unsigned long long)hash.low64);
+    sb_free(&key);
+    return 0;
+}
+
 int report_add(soc2_report *r, const soc2_rule *rule, const soc2_resource *resource,
                soc2_finding_status status, char *path, const soc2_resource *evidence,
                const soc2_resource *path_owner, char *message)
 {
-    soc2_finding f = {rule, resource, status, path, evidence, path_owner, message, r, 0, 0, 0, 0};
-    if (!path || !message || ARRAY_PUSH(r->findings, r->count, r->cap, f) < 0) {
+    soc2_finding f = {rule, resource, status, path, evidence, path_owner, message, r, 0, 0, 0, 0,
+                      ""};
+    if (!path || !message) {
+        free(path);
+        free(message);
+        return -1;
+    }
+    if (fingerprint(&f) < 0 || ARRAY_PUSH(r->findings, r->count, r->cap, f) < 0) {
         free(path);
         free(message);
         return -1;
@@ -132,6 +162,11 @@ const char *soc2_finding_resource_type(const soc2_finding *f)
 const char *soc2_finding_path(const soc2_finding *f)
 {
     return f ? f->path : NULL;
+}
+
+const char *soc2_finding_fingerprint(const soc2_finding *f)
+{
+    return f ? f->fingerprint : NULL;
 }
 
 const char *soc2_finding_evidence_resource(const soc2_finding *f)

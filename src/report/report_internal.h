@@ -25,6 +25,8 @@ struct soc2_finding {
     /* Source positions, filled by report_locate(); 0 when unknown. */
     int line, column;                   /* of the deciding value */
     int resource_line, resource_column; /* of the resource */
+
+    char fingerprint[33]; /* see soc2_finding_fingerprint() */
 };
 
 struct soc2_report {

@@ -55,6 +55,15 @@ done:
     return rc;
 }
 
+/* Raise with every change to src/rules/pack or src/rules/frameworks, as
+ * soc2_builtin_rules_version() describes. */
+#define BUILTIN_RULES_VERSION "1.0.0"
+
+const char *soc2_builtin_rules_version(void)
+{
+    return BUILTIN_RULES_VERSION;
+}
+
 int soc2_engine_add_builtin_rules(soc2_engine *engine)
 {
     if (!engine)

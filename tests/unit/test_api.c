@@ -388,16 +388,16 @@ START_TEST(writer_callback_can_stop)
     ck_assert_int_eq(soc2_evaluate(&report, e, s, NULL), SOC2_OK);
 
     int calls = 0;
-    ck_assert_int_eq(soc2_report_write(report, SOC2_OUTPUT_JSON, stop_after_first, &calls),
+    ck_assert_int_eq(soc2_report_write(report, SOC2_OUTPUT_JSON, NULL, stop_after_first, &calls),
                      SOC2_EUSER);
     ck_assert_int_eq(calls, 2);
-    ck_assert_int_eq(soc2_report_write(report, (soc2_output_format)99, stop_after_first, &calls),
+    ck_assert_int_eq(soc2_report_write(report, (soc2_output_format)99, NULL, stop_after_first, &calls),
                      SOC2_EINVAL);
-    ck_assert_int_eq(soc2_report_write_file(report, SOC2_OUTPUT_JSON, "/nonexistent/dir/r.json"),
+    ck_assert_int_eq(soc2_report_write_file(report, SOC2_OUTPUT_JSON, NULL, "/nonexistent/dir/r.json"),
                      SOC2_EIO);
 
     struct text_buffer out = {0};
-    ck_assert_int_eq(soc2_report_write(report, SOC2_OUTPUT_JSON, collect_output, &out), SOC2_OK);
+    ck_assert_int_eq(soc2_report_write(report, SOC2_OUTPUT_JSON, NULL, collect_output, &out), SOC2_OK);
     json_error_t err;
     json_t *doc = json_loadb(out.data, out.length, 0, &err);
     ck_assert_msg(doc != NULL, "%s", err.text);

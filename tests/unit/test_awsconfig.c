@@ -425,7 +425,8 @@ START_TEST(map_cloudtrail_and_log_group)
     ck_assert_attr(trail, "arn", "'arn:aws:cloudtrail:us-east-1:123456789012:trail/main-trail'");
     ck_assert_attr(trail, "include_global_service_events", "true");
     /* Config does not record whether the trail is logging. */
-    ck_assert_absent(trail, "enable_logging");
+    int logging;
+    ck_assert_int_eq(soc2_resource_get_bool(&logging, trail, "enable_logging"), SOC2_EUNKNOWN);
 
     soc2_resource *group = resource(s, "trail-events");
     ck_assert_str_eq(group->type, "aws_cloudwatch_log_group");
@@ -928,9 +929,9 @@ START_TEST(rules_encryption_and_logging)
     ck_assert_finding(s, "aws-cloudtrail-log-file-validation", "main-trail", SOC2_FINDING_PASS);
     ck_assert_finding(s, "aws-cloudtrail-kms-encryption", "main-trail", SOC2_FINDING_PASS);
     ck_assert_finding(s, "aws-cloudtrail-cloudwatch-delivery", "main-trail", SOC2_FINDING_PASS);
-    /* enable_logging is absent, and the rule requires only that it not be
-     * false. */
-    ck_assert_finding(s, "aws-cloudtrail-multi-region-trail", NULL, SOC2_FINDING_PASS);
+    /* Config records no logging status, so the one trail that meets every
+     * other requirement leaves the rule undecided. */
+    ck_assert_finding(s, "aws-cloudtrail-multi-region-trail", NULL, SOC2_FINDING_UNKNOWN);
     /* Config records no metric filters, so the alarm chain is never
      * complete. */
     ck_assert_finding(s, "aws-cloudwatch-iam-policy-change-alarm", NULL, SOC2_FINDING_FAIL);

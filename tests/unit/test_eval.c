@@ -471,7 +471,7 @@ START_TEST(json_report_has_required_fields)
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    ck_assert_int_eq(soc2_report_write_file(report, SOC2_OUTPUT_JSON, path), SOC2_OK);
+    ck_assert_int_eq(soc2_report_write_file(report, SOC2_OUTPUT_JSON, NULL, path), SOC2_OK);
 
     json_error_t err;
     json_t *doc = json_load_file(path, 0, &err);

@@ -142,7 +142,7 @@ START_TEST(folded_value_points_at_child)
 
     /* The JSON report carries both places. */
     struct text_buffer out = {0};
-    ck_assert_int_eq(soc2_report_write(report, SOC2_OUTPUT_JSON, collect_output, &out), SOC2_OK);
+    ck_assert_int_eq(soc2_report_write(report, SOC2_OUTPUT_JSON, NULL, collect_output, &out), SOC2_OK);
     json_t *doc = json_loadb(out.data, out.length, 0, NULL);
     ck_assert_ptr_nonnull(doc);
     size_t i;
@@ -189,6 +189,85 @@ START_TEST(batch_locate_matches_single)
 }
 END_TEST
 
+/* Returns a copy of `text` with a UTF-8 byte-order mark in front and every
+ * line ending as CR LF. */
+static char *with_bom_and_crlf(const char *text, size_t *length)
+{
+    size_t lines = 0;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    char *out = malloc(3 + strlen(text) + lines + 1);
+    ck_assert_ptr_nonnull(out);
+    char *q = out;
+    memcpy(q, "\xEF\xBB\xBF", 3);
+    q += 3;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n')
+            *q++ = '\r';
+        *q++ = *p;
+    }
+    *q = '\0';
+    *length = (size_t)(q - out);
+    return out;
+}
+
+/* Loads a document from memory and returns the line and column of the
+ * finding of `rule` on `address` and of its resource. */
+static void locate_in_buffer(const char *data, size_t length, const char *rule,
+                             const char *address, int where[4])
+{
+    soc2_engine *e;
+    soc2_snapshot *s;
+    soc2_report *report;
+    ck_assert_int_eq(soc2_engine_new(&e), SOC2_OK);
+    ck_assert_int_eq(soc2_engine_add_builtin_rules(e), SOC2_OK);
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    ck_assert_msg(soc2_snapshot_load_buffer(s, data, length, "input", SOC2_FORMAT_AUTO) ==
+                      SOC2_OK,
+                  "%s", soc2_error_last()->message);
+    ck_assert_int_eq(soc2_evaluate(&report, e, s, NULL), SOC2_OK);
+    const soc2_finding *f = find(report, rule, address);
+    ck_assert_int_eq(soc2_finding_location(f, &where[0], &where[1]), SOC2_OK);
+    ck_assert_int_eq(soc2_finding_resource_location(f, &where[2], &where[3]), SOC2_OK);
+    soc2_report_free(report);
+    soc2_snapshot_free(s);
+    soc2_engine_free(e);
+}
+
+/* A byte-order mark and CR LF line endings move no line or column, in JSON
+ * and in YAML. */
+static const struct {
+    const char *file;
+    const char *address;
+} crlf_inputs[] = {
+    {"cross-format/aws-ec2-no-public-ingress-ssh/plan.json", "aws_security_group.bastion"},
+    {"cross-format/aws-ec2-no-public-ingress-ssh/terraform.tfstate",
+     "aws_security_group.bastion"},
+    {"cross-format/aws-ec2-no-public-ingress-ssh/template.json", "BastionSecurityGroup"},
+    {"cross-format/aws-ec2-no-public-ingress-ssh/template.yaml", "BastionSecurityGroup"},
+    {"cross-format/aws-ec2-no-public-ingress-ssh/config.json", "bastion"},
+};
+
+START_TEST(bom_and_crlf_keep_positions)
+{
+    size_t length;
+    char *text = read_data(crlf_inputs[_i].file, &length);
+    ck_assert_ptr_nonnull(text);
+    size_t crlf_length;
+    char *crlf = with_bom_and_crlf(text, &crlf_length);
+
+    int plain[4], converted[4];
+    const char *rule = "aws-ec2-no-public-ingress-ssh";
+    locate_in_buffer(text, length, rule, crlf_inputs[_i].address, plain);
+    locate_in_buffer(crlf, crlf_length, rule, crlf_inputs[_i].address, converted);
+    ck_assert_int_gt(plain[0], 1);
+    for (int k = 0; k < 4; k++)
+        ck_assert_int_eq(converted[k], plain[k]);
+    free(crlf);
+    free(text);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("locations");
@@ -196,6 +275,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, plan_finding_points_at_rule);
     tcase_add_test(tc, folded_value_points_at_child);
     tcase_add_test(tc, batch_locate_matches_single);
+    tcase_add_loop_test(tc, bom_and_crlf_keep_positions, 0,
+                        (int)(sizeof(crlf_inputs) / sizeof(crlf_inputs[0])));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -221,7 +221,7 @@ START_TEST(yaml_short_form_positions)
     check_position(&p, "/a/b/Fn::GetAtt", 2, 6);
     check_position(&p, "/a/b/Fn::GetAtt/0", 2, 6);
     check_position(&p, "/a/b/Fn::GetAtt/1", 2, 6);
-    check_position(&p, "/a/c", 3, 6);
+    check_position(&p, "/a/c", 3, 3);
     check_position(&p, "/a/c/Fn::If", 3, 6);
     check_position(&p, "/a/c/Fn::If/0", 4, 7);
     check_position(&p, "/a/c/Fn::If/1", 5, 7);
@@ -253,6 +253,8 @@ END_TEST
 
 /* Positions. */
 
+/* A collection in a mapping is placed at its key, where a reader looks for
+ * it; a scalar is placed where it is written. */
 START_TEST(yaml_positions_of_every_value)
 {
     parsed p = parse("Resources:\n"
@@ -264,14 +266,14 @@ START_TEST(yaml_positions_of_every_value)
                      "      \"a/b~c\": 1\n");
     ck_assert_int_eq(p.rc, SOC2_OK);
     check_position(&p, "", 1, 1);
-    check_position(&p, "/Resources", 2, 3);
-    check_position(&p, "/Resources/Web", 3, 5);
+    check_position(&p, "/Resources", 1, 1);
+    check_position(&p, "/Resources/Web", 2, 3);
     check_position(&p, "/Resources/Web/Type", 3, 11);
-    check_position(&p, "/Resources/Web/Properties", 5, 7);
-    check_position(&p, "/Resources/Web/Properties/Ids", 5, 12);
+    check_position(&p, "/Resources/Web/Properties", 4, 5);
+    check_position(&p, "/Resources/Web/Properties/Ids", 5, 7);
     check_position(&p, "/Resources/Web/Properties/Ids/0", 5, 13);
     check_position(&p, "/Resources/Web/Properties/Ids/1", 5, 16);
-    check_position(&p, "/Resources/Web/Properties/Empty", 6, 14);
+    check_position(&p, "/Resources/Web/Properties/Empty", 6, 7);
     check_position(&p, "/Resources/Web/Properties/a~1b~0c", 7, 16);
     ck_assert_uint_eq(position_count(&p), 10);
 
@@ -279,7 +281,7 @@ START_TEST(yaml_positions_of_every_value)
     ck_assert_int_eq(positions_find(p.positions, "/Resources/Web/Properties/Ids/7", &line, &column),
                      0);
     ck_assert_int_eq(line, 5);
-    ck_assert_int_eq(column, 12);
+    ck_assert_int_eq(column, 7);
     parsed_free(&p);
 }
 END_TEST
@@ -366,7 +368,7 @@ START_TEST(yaml_aliases_copy_values)
      * the anchor wrote them. */
     check_position(&p, "/list/0", 6, 5);
     check_position(&p, "/list/0/IpProtocol", 2, 15);
-    check_position(&p, "/list/0/Ports", 3, 10);
+    check_position(&p, "/list/0/Ports", 3, 3);
     check_position(&p, "/list/0/Ports/1", 3, 15);
     check_position(&p, "/list/1", 7, 5);
     check_position(&p, "/again", 9, 8);

@@ -15,9 +15,11 @@ enum {
     CLI_EXIT_BAD_INPUT = 2        /* a bad invocation, input file or rule file */
 };
 
-typedef enum cli_output_format {
-    CLI_OUTPUT_TEXT = 0,
-    CLI_OUTPUT_JSON = 1
+/* A report format: text for a person, written by the program, or one of
+ * the library's writers. */
+typedef struct cli_output_format {
+    int text;                  /* nonzero for the text report */
+    soc2_output_format format; /* the library's format when not text */
 } cli_output_format;
 
 /* A growable list of borrowed strings (they point into argv). */
@@ -39,6 +41,8 @@ typedef struct scan_options {
     string_list rule_ids;       /* empty for every rule; no duplicates */
     soc2_format input_format;
     int verbose;
+    const char *color;          /* --color: "auto", "always" or "never" */
+    int progress;               /* --progress/--no-progress; -1 for auto */
     string_list paths;
 } scan_options;
 
@@ -103,7 +107,9 @@ typedef struct scan_totals {
     size_t file_count;      /* documents loaded */
 } scan_totals;
 
+/* Writes the text report; `color` adds ANSI colours to statuses, severities
+ * and resource names. */
 int write_text_report(FILE *stream, const soc2_report *report, const soc2_snapshot *snapshot,
-                      const scan_totals *totals, int verbose);
+                      const scan_totals *totals, int verbose, int color);
 
 #endif

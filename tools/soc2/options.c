@@ -53,8 +53,8 @@ void print_main_usage(FILE *stream)
 {
     fputs("Usage: soc2 COMMAND [OPTION]... [ARGUMENT]...\n"
           "\n"
-          "Evaluate cloud infrastructure configuration (Terraform plan JSON and\n"
-          "CloudFormation JSON templates) against SOC 2 compliance rules.\n"
+          "Evaluate cloud infrastructure configuration (Terraform plans and state,\n"
+          "CloudFormation templates, AWS Config snapshots) against SOC 2 rules.\n"
           "\n"
           "Commands:\n"
           "  scan PATH...      evaluate the rules against the files and folders named\n"
@@ -79,13 +79,15 @@ void print_scan_usage(FILE *stream)
           "\n"
           "Load every PATH, evaluate the rules against its resources and report the\n"
           "findings. A PATH is a file, or a folder searched recursively for files\n"
-          "ending in .json or .template (hidden entries and symbolic links to folders\n"
-          "are skipped). A file in a folder that is JSON of no supported format is\n"
-          "skipped with a note; the same file named as a PATH is an error.\n"
+          "ending in .json, .template, .yaml, .yml or .tfstate (hidden entries and\n"
+          "symbolic links to folders are skipped). A file in a folder that is of no\n"
+          "supported format is skipped with a note; the same file named as a PATH\n"
+          "is an error.\n"
           "\n"
           "Options:\n"
-          "  -f, --format FORMAT        report format: text (default, for a person) or\n"
-          "                             json (the complete JSON report)\n"
+          "  -f, --format FORMAT        report format: text (default, for a person),\n"
+          "                             json (the complete record), sarif (code\n"
+          "                             scanning), junit (CI) or csv (spreadsheets)\n"
           "  -o, --output FILE          write the report to FILE instead of standard\n"
           "                             output; FILE is replaced\n"
           "      --rules FILE           add the declarative rules in FILE; repeatable\n"
@@ -127,17 +129,24 @@ static void print_usage_hint(const char *command)
     fprintf(stderr, "Run 'soc2 %s --help' for usage.\n", command);
 }
 
-static int parse_output_format(cli_output_format *out, const char *command, const char *value)
+/* Parses --format. `report_formats` is nonzero where the library's report
+ * writers are allowed (scan); otherwise only text and json are. */
+static int parse_output_format(cli_output_format *out, const char *command, const char *value,
+                               int report_formats)
 {
     if (strcmp(value, "text") == 0) {
-        *out = CLI_OUTPUT_TEXT;
+        out->text = 1;
         return 0;
     }
-    if (strcmp(value, "json") == 0) {
-        *out = CLI_OUTPUT_JSON;
+    soc2_output_format format;
+    if (soc2_output_format_from_name(&format, value) == SOC2_OK &&
+        (report_formats || format == SOC2_OUTPUT_JSON)) {
+        out->text = 0;
+        out->format = format;
         return 0;
     }
-    fprintf(stderr, "soc2 %s: invalid format '%s'; expected text or json\n", command, value);
+    fprintf(stderr, "soc2 %s: invalid format '%s'; expected %s\n", command, value,
+            report_formats ? "text, json, sarif, junit or csv" : "text or json");
     return -1;
 }
 
@@ -146,8 +155,8 @@ static int parse_input_format(soc2_format *out, const char *value)
     if (soc2_format_from_name(out, value) == SOC2_OK)
         return 0;
     fprintf(stderr,
-            "soc2 scan: invalid input format '%s'; expected auto, terraform-plan or "
-            "cloudformation\n",
+            "soc2 scan: invalid input format '%s'; expected auto, terraform-plan, "
+            "terraform-state, cloudformation, aws-config or native\n",
             value);
     return -1;
 }
@@ -178,7 +187,7 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
     };
 
     memset(options, 0, sizeof(*options));
-    options->format = CLI_OUTPUT_TEXT;
+    options->format.text = 1;
     options->input_format = SOC2_FORMAT_AUTO;
     argv[0] = scan_label;
 
@@ -187,7 +196,7 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
         int failed = 0;
         switch (option) {
         case 'f':
-            failed = parse_output_format(&options->format, "scan", optarg);
+            failed = parse_output_format(&options->format, "scan", optarg, 1);
             break;
         case 'o':
             options->output_path = optarg;
@@ -249,7 +258,7 @@ parse_result parse_rules_options(rules_options *options, int argc, char **argv)
     };
 
     memset(options, 0, sizeof(*options));
-    options->format = CLI_OUTPUT_TEXT;
+    options->format.text = 1;
     argv[0] = rules_label;
 
     int option;
@@ -257,7 +266,7 @@ parse_result parse_rules_options(rules_options *options, int argc, char **argv)
         int failed = 0;
         switch (option) {
         case 'f':
-            failed = parse_output_format(&options->format, "rules", optarg);
+            failed = parse_output_format(&options->format, "rules", optarg, 0);
             break;
         case OPT_RULES:
             if (string_list_append(&options->rule_files, optarg) < 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -50,7 +51,7 @@ static int already_loaded(scan_inputs *inputs, const char *path)
     return 0;
 }
 
-/* Loads one file. JSON of no supported format is skipped with a note when
+/* Loads one file. A document of no supported format is skipped with a note when
  * the file was found in a folder, and is an error when it was named on the
  * command line. A file reached twice is loaded once. */
 static void load_input_file(scan_inputs *inputs, const char *path, int found_in_folder)
@@ -119,6 +120,14 @@ static int check_rule_ids(const soc2_engine *engine, const string_list *rule_ids
     return unknown ? -1 : 0;
 }
 
+/* Colours go to a terminal only, and never when NO_COLOR is set to
+ * anything but the empty string (https://no-color.org). */
+static int wants_color(FILE *stream)
+{
+    const char *no_color = getenv("NO_COLOR");
+    return isatty(fileno(stream)) && !(no_color && no_color[0] != '\0');
+}
+
 static int write_report(const scan_options *options, const soc2_report *report,
                         const soc2_snapshot *snapshot, const scan_totals *totals)
 {
@@ -135,14 +144,22 @@ static int write_report(const scan_options *options, const soc2_report *report,
     }
 
     int rc;
-    if (options->format == CLI_OUTPUT_JSON) {
-        rc = soc2_report_write(report, SOC2_OUTPUT_JSON, write_to_stream, stream);
+    if (!options->format.text) {
+        /* Relative input paths are relative to the working folder, which
+         * SARIF names as their base. */
+        char folder[4096];
+        soc2_write_options write_options = SOC2_WRITE_OPTIONS_INIT;
+        if (getcwd(folder, sizeof(folder)))
+            write_options.source_root = folder;
+        rc = soc2_report_write(report, options->format.format, &write_options, write_to_stream,
+                               stream);
         /* SOC2_EUSER means a write failed; finish_output reports it. */
         if (rc != SOC2_OK && rc != SOC2_EUSER)
             print_library_error(NULL);
         rc = rc == SOC2_OK ? 0 : -1;
     } else {
-        rc = write_text_report(stream, report, snapshot, totals, options->verbose);
+        rc = write_text_report(stream, report, snapshot, totals, options->verbose,
+                               wants_color(stream));
     }
 
     if (finish_output(stream, stream_name) < 0)
@@ -174,8 +191,8 @@ static int scan(const scan_options *options, const soc2_engine *engine)
     if (file_count == 0 || inputs.out_of_memory) {
         /* Evaluating nothing would only fail the account-scope rules. */
         if (file_count == 0 && inputs.failed_count == 0)
-            fputs("soc2 scan: no input to evaluate; the paths hold no Terraform plan or "
-                  "CloudFormation template\n",
+            fputs("soc2 scan: no input to evaluate; the paths hold no document of a "
+                  "supported format\n",
                   stderr);
         soc2_snapshot_free(inputs.snapshot);
         return CLI_EXIT_BAD_INPUT;

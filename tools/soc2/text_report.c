@@ -9,6 +9,43 @@
 
 #include "cli.h"
 
+/* SGR sequences of the colours, used only when the caller asks for them. */
+#define STYLE_RESET "\x1b[0m"
+#define STYLE_BOLD "\x1b[1m"
+#define STYLE_RED "\x1b[1;31m"
+#define STYLE_GREEN "\x1b[32m"
+#define STYLE_YELLOW "\x1b[33m"
+#define STYLE_MAGENTA "\x1b[35m"
+#define STYLE_CYAN "\x1b[36m"
+#define STYLE_DIM "\x1b[2m"
+
+/* Whether this report is written with colours. */
+static int use_color;
+
+static void style_on(FILE *stream, const char *style)
+{
+    if (use_color)
+        fputs(style, stream);
+}
+
+static void style_off(FILE *stream)
+{
+    if (use_color)
+        fputs(STYLE_RESET, stream);
+}
+
+static const char *status_style(soc2_finding_status status)
+{
+    switch (status) {
+    case SOC2_FINDING_FAIL: return STYLE_RED;
+    case SOC2_FINDING_ERROR: return STYLE_MAGENTA;
+    case SOC2_FINDING_UNKNOWN: return STYLE_YELLOW;
+    case SOC2_FINDING_WAIVED: return STYLE_CYAN;
+    case SOC2_FINDING_PASS: return STYLE_GREEN;
+    }
+    return STYLE_BOLD;
+}
+
 /* Position of account-scope findings, after every resource. */
 #define ACCOUNT_ORDER SIZE_MAX
 
@@ -143,7 +180,9 @@ static report_entry *sort_findings(const soc2_report *report, const soc2_snapsho
 static void print_resource_heading(FILE *stream, const soc2_finding *finding)
 {
     const soc2_resource *resource = soc2_finding_resource(finding);
+    style_on(stream, STYLE_BOLD);
     put_escaped(stream, soc2_finding_resource_address(finding));
+    style_off(stream);
     fputs(" (", stream);
     put_escaped(stream, soc2_finding_resource_type(finding));
     fputc(')', stream);
@@ -166,10 +205,19 @@ static void print_criteria(FILE *stream, const soc2_finding *finding)
         return;
     const char *control;
     int count = 0;
-    while (soc2_control_iterator_next(NULL, &control, controls) == SOC2_OK)
-        fprintf(stream, "%s%s", count++ ? ", " : "           SOC 2: ", control);
-    if (count)
+    while (soc2_control_iterator_next(NULL, &control, controls) == SOC2_OK) {
+        if (count++ == 0) {
+            style_on(stream, STYLE_DIM);
+            fputs("           SOC 2: ", stream);
+        } else {
+            fputs(", ", stream);
+        }
+        fputs(control, stream);
+    }
+    if (count) {
+        style_off(stream);
         fputc('\n', stream);
+    }
     soc2_control_iterator_free(controls);
 }
 
@@ -183,8 +231,19 @@ static void print_finding(FILE *stream, const soc2_finding *finding)
     int has_path = path && path[0] != '\0';
     int has_evidence = evidence && evidence[0] != '\0';
 
-    fprintf(stream, "  %-7s  %-8s  ", soc2_finding_status_name(soc2_finding_status_of(finding)),
-            soc2_severity_name(soc2_finding_severity(finding)));
+    soc2_finding_status status = soc2_finding_status_of(finding);
+    soc2_severity severity = soc2_finding_severity(finding);
+    fputs("  ", stream);
+    style_on(stream, status_style(status));
+    fprintf(stream, "%-7s", soc2_finding_status_name(status));
+    style_off(stream);
+    fputs("  ", stream);
+    if (severity >= SOC2_SEVERITY_HIGH)
+        style_on(stream, STYLE_BOLD);
+    fprintf(stream, "%-8s", soc2_severity_name(severity));
+    if (severity >= SOC2_SEVERITY_HIGH)
+        style_off(stream);
+    fputs("  ", stream);
     put_escaped(stream, soc2_finding_rule_id(finding));
     fputs("  ", stream);
     put_escaped(stream, soc2_finding_message(finding));
@@ -237,7 +296,12 @@ static void print_summary(FILE *stream, const soc2_report *report, const scan_to
             int always_shown = order[i] == SOC2_FINDING_FAIL || order[i] == SOC2_FINDING_PASS;
             if (count == 0 && !always_shown)
                 continue;
-            fprintf(stream, "%s%zu %s", separator, count, soc2_finding_status_name(order[i]));
+            fputs(separator, stream);
+            if (count > 0)
+                style_on(stream, status_style(order[i]));
+            fprintf(stream, "%zu %s", count, soc2_finding_status_name(order[i]));
+            if (count > 0)
+                style_off(stream);
             separator = ", ";
         }
     }
@@ -248,8 +312,9 @@ static void print_summary(FILE *stream, const soc2_report *report, const scan_to
 }
 
 int write_text_report(FILE *stream, const soc2_report *report, const soc2_snapshot *snapshot,
-                      const scan_totals *totals, int verbose)
+                      const scan_totals *totals, int verbose, int color)
 {
+    use_color = color;
     size_t count = 0;
     report_entry *entries = sort_findings(report, snapshot, &count);
     if (!entries) {
