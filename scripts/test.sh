@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
+scripts/setup.sh --test
 
 echo "== build and test (warnings are errors)"
 [ -d build ] || meson setup build
