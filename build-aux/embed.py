@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
 """Write a C file that embeds data files as NUL-terminated strings.
 
-Usage: embed.py OUTPUT.c SYMBOL FILE...
+Usage: embed.py [--csp-hashes] OUTPUT.c SYMBOL FILE...
 
 The output defines `const struct embedded_file SYMBOL[]`, terminated by an
 entry whose name is NULL; struct embedded_file is declared in
 src/util/embedded.h. Each entry carries the file's base name, its bytes and
-its length. The files are checked to be valid JSON without duplicate keys
-first, so a broken built-in rule pack fails the build rather than the first
-scan.
+its length. Files whose names end in .json are checked to be valid JSON
+without duplicate keys first, so a broken built-in rule pack fails the build
+rather than the first scan. Other files must be UTF-8 text without NUL bytes.
+
+With --csp-hashes the output also defines `const char *const
+SYMBOL_csp_hashes[]`, one entry per file in table order. Each entry is the
+Content-Security-Policy hash source of the file's bytes: 'sha256-' and the
+base64 of their SHA-256, in single quotes. A page whose policy lists it may
+run exactly that text as an inline script or style.
 """
+import base64
+import hashlib
 import json
 import os
 import sys
@@ -46,19 +54,43 @@ def c_string(data: bytes) -> str:
     return '\n    '.join(out)
 
 
+def check(path: str, data: bytes) -> str:
+    """Return why the file cannot be embedded, or '' when it can."""
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as e:
+        return f'not valid UTF-8: {e}'
+    if path.endswith('.json'):
+        try:
+            json.loads(text, object_pairs_hook=reject_duplicate_keys)
+        except ValueError as e:
+            return f'not valid JSON: {e}'
+    elif '\0' in text:
+        return 'contains a NUL byte, which would end the embedded string'
+    return ''
+
+
+def csp_hash(data: bytes) -> str:
+    digest = base64.b64encode(hashlib.sha256(data).digest()).decode('ascii')
+    return f"'sha256-{digest}'"
+
+
 def main() -> int:
-    if len(sys.argv) < 3:
+    arguments = sys.argv[1:]
+    with_hashes = arguments[:1] == ['--csp-hashes']
+    if with_hashes:
+        arguments = arguments[1:]
+    if len(arguments) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    output, symbol, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+    output, symbol, paths = arguments[0], arguments[1], arguments[2:]
     entries = []
     for path in sorted(paths, key=os.path.basename):
         with open(path, 'rb') as f:
             data = f.read()
-        try:
-            json.loads(data.decode('utf-8'), object_pairs_hook=reject_duplicate_keys)
-        except (UnicodeDecodeError, ValueError) as e:
-            print(f'{path}: not valid JSON: {e}', file=sys.stderr)
+        problem = check(path, data)
+        if problem:
+            print(f'{path}: {problem}', file=sys.stderr)
             return 1
         entries.append((os.path.basename(path), data))
 
@@ -69,6 +101,11 @@ def main() -> int:
         for name, data in entries:
             out.write(f'  {{"{name}",\n    {c_string(data)},\n    {len(data)}}},\n')
         out.write('  {0, 0, 0}\n};\n')
+        if with_hashes:
+            out.write(f'\nconst char *const {symbol}_csp_hashes[] = {{\n')
+            for _, data in entries:
+                out.write(f'  "{csp_hash(data)}",\n')
+            out.write('};\n')
     return 0
 
 

@@ -14,6 +14,7 @@
 
 #include "common.h"
 #include "engine.h"
+#include "progress.h"
 
 SOC2_BEGIN_DECLS
 
@@ -32,8 +33,9 @@ typedef struct soc2_posture soc2_posture;
 /** Opaque iterator over the posture of each control of a framework. */
 typedef struct soc2_posture_iterator soc2_posture_iterator;
 
-/** Version of soc2_eval_options this header describes. */
-#define SOC2_EVAL_OPTIONS_VERSION 1
+/** Version of soc2_eval_options this header describes: 2 added the
+ *  progress callback. */
+#define SOC2_EVAL_OPTIONS_VERSION 2
 
 /**
  * Options for soc2_evaluate(). Set `version` to SOC2_EVAL_OPTIONS_VERSION
@@ -45,10 +47,14 @@ typedef struct soc2_eval_options {
     const char *const *rule_ids; /**< Evaluate only these rules, or NULL for
                                       every rule in the engine. */
     size_t rule_id_count;        /**< Entries in rule_ids. */
+    soc2_progress_callback progress; /**< Receives SOC2_PROGRESS_EVALUATE
+                                          before each rule and when all are
+                                          done, or NULL. Since version 2. */
+    void *progress_payload;          /**< Passed to `progress`. */
 } soc2_eval_options;
 
 /** Static initializer for soc2_eval_options with the current version. */
-#define SOC2_EVAL_OPTIONS_INIT {SOC2_EVAL_OPTIONS_VERSION, NULL, 0}
+#define SOC2_EVAL_OPTIONS_INIT {SOC2_EVAL_OPTIONS_VERSION, NULL, 0, NULL, NULL}
 
 /**
  * Evaluates every rule of the engine against the snapshot.
@@ -64,8 +70,9 @@ typedef struct soc2_eval_options {
  * @param options options, or NULL for the defaults.
  * @return SOC2_OK; SOC2_EINVAL for NULL arguments, an unsupported options
  *         version, or a rule ID in the options that the engine does not
- *         have; SOC2_ENOMEM. A rule that cannot be evaluated on a resource
- *         does not fail the call: its finding gets SOC2_FINDING_ERROR.
+ *         have; SOC2_EUSER when the progress callback cancelled;
+ *         SOC2_ENOMEM. A rule that cannot be evaluated on a resource does
+ *         not fail the call: its finding gets SOC2_FINDING_ERROR.
  */
 SOC2_API int soc2_evaluate(soc2_report **out, const soc2_engine *engine,
                            soc2_snapshot *snapshot, const soc2_eval_options *options);

@@ -17,6 +17,7 @@
 #define SOC2_SNAPSHOT_H
 
 #include "common.h"
+#include "progress.h"
 
 SOC2_BEGIN_DECLS
 
@@ -101,6 +102,20 @@ SOC2_API int soc2_snapshot_set_limit(soc2_snapshot *snapshot, soc2_limit limit,
                                      size_t value);
 
 /**
+ * Sets the callback that receives the progress of later loads into this
+ * snapshot: SOC2_PROGRESS_PARSE as each document is parsed. Returning
+ * nonzero from it cancels the load, which fails with SOC2_EUSER and leaves
+ * the snapshot unchanged.
+ *
+ * @param snapshot the snapshot.
+ * @param callback the callback, or NULL for none.
+ * @param payload passed to every call; borrowed.
+ * @return SOC2_OK, or SOC2_EINVAL when `snapshot` is NULL.
+ */
+SOC2_API int soc2_snapshot_set_progress(soc2_snapshot *snapshot,
+                                        soc2_progress_callback callback, void *payload);
+
+/**
  * Reads one document from a file and adds its resources to the snapshot.
  * JSON documents are read as JSON; a document that is not JSON is read as
  * YAML (CloudFormation templates in YAML, with the short-form tags such as
@@ -117,6 +132,7 @@ SOC2_API int soc2_snapshot_set_limit(soc2_snapshot *snapshot, soc2_limit limit,
  *         message names the formats tried); SOC2_EFORMAT when it does not
  *         follow its format (the last error names the place as a JSON
  *         pointer, with its line); SOC2_ELIMIT when a limit is exceeded;
+ *         SOC2_EUSER when the progress callback cancelled the load;
  *         SOC2_ENOMEM.
  *         On failure the snapshot is unchanged.
  */

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "error.h"
 #include "version.h"
+#include "progress.h"
 #include "snapshot.h"
 #include "resource.h"
 #include "rule.h"

@@ -11,6 +11,10 @@
  * - JUnit XML, for CI systems: a test suite per rule and a test case per
  *   finding.
  * - CSV (RFC 4180): a header and one row per finding.
+ * - HTML: a self-contained audit page for a person. It shows the scan's
+ *   inputs, the SOC 2 posture per criterion and the failures as inline SVG
+ *   charts, the top failing rules, and every finding in a table that inline
+ *   JavaScript filters. It loads nothing and prints to PDF.
  *
  * docs/reports.md describes each format. Text for a terminal is left to the
  * program that prints it; the `soc2` program writes one.
@@ -34,12 +38,13 @@ typedef enum soc2_output_format {
     SOC2_OUTPUT_JSON = 1,  /**< The JSON report (or rule catalog). */
     SOC2_OUTPUT_SARIF = 2, /**< SARIF 2.1.0. */
     SOC2_OUTPUT_JUNIT = 3, /**< JUnit XML. */
-    SOC2_OUTPUT_CSV = 4    /**< CSV, one row per finding. */
+    SOC2_OUTPUT_CSV = 4,   /**< CSV, one row per finding. */
+    SOC2_OUTPUT_HTML = 5   /**< A self-contained HTML page. */
 } soc2_output_format;
 
 /**
  * Returns the short name of an output format ("json", "sarif", "junit",
- * "csv"), or NULL for a value that is not a soc2_output_format.
+ * "csv", "html"), or NULL for a value that is not a soc2_output_format.
  *
  * @return a static string; do not free it.
  *
@@ -69,6 +74,8 @@ SOC2_API int soc2_output_format_from_name(soc2_output_format *out, const char *n
  */
 typedef struct soc2_write_options {
     unsigned int version; /**< SOC2_WRITE_OPTIONS_VERSION. */
+    const char *title; /**< HTML: the page title and heading; NULL for
+                            "SOC 2 compliance report". */
     const char *source_root; /**< SARIF: the folder relative input paths
                                   are relative to, written as the
                                   SRCROOT base (an absolute path); NULL
@@ -81,7 +88,7 @@ typedef struct soc2_write_options {
 } soc2_write_options;
 
 /** Static initializer for soc2_write_options with the current version. */
-#define SOC2_WRITE_OPTIONS_INIT {SOC2_WRITE_OPTIONS_VERSION, NULL, 0}
+#define SOC2_WRITE_OPTIONS_INIT {SOC2_WRITE_OPTIONS_VERSION, NULL, NULL, 0}
 
 /**
  * A sink for written output. Called any number of times with consecutive
@@ -126,7 +133,9 @@ SOC2_API int soc2_report_write_stream(const soc2_report *report, soc2_output_for
                                       const soc2_write_options *options, FILE *stream);
 
 /**
- * Writes a report to a file, replacing it.
+ * Writes a report to a file, replacing it. An unknown format or options
+ * version leaves the file alone; a write that fails removes it when it is
+ * a regular file, so no partial report is left.
  *
  * @return as soc2_report_write(), or SOC2_EIO when the file cannot be
  *         written.

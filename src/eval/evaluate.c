@@ -77,7 +77,11 @@ static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
         break;
     }
 
-    /* Drop a final period of the note: the message ends with its own. */
+    /* The message ends with one period of its own, after the note: a
+     * period that a rule's message or the note already ends with is
+     * dropped. */
+    if (m.len > 0 && m.data[m.len - 1] == '.')
+        sb_truncate(&m, m.len - 1);
     size_t note_length = note ? strlen(note) : 0;
     if (note_length && note[note_length - 1] == '.')
         note_length--;
@@ -86,7 +90,8 @@ static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
         sb_append(&m, note, note_length);
         sb_putc(&m, ')');
     }
-    sb_putc(&m, '.');
+    if (m.len == 0 || !strchr(".!?", m.data[m.len - 1]))
+        sb_putc(&m, '.');
     return sb_steal(&m);
 }
 
@@ -254,17 +259,25 @@ int soc2_evaluate(soc2_report **out, const soc2_engine *engine, soc2_snapshot *s
         return rc;
     }
 
+    soc2_progress_callback progress =
+        options && options->version >= 2 ? options->progress : NULL;
+    void *payload = progress ? options->progress_payload : NULL;
+    size_t total = report->evaluated_count;
+
     eval_cache cache;
     eval_cache_init(&cache);
     eval_ctx ctx = {snapshot, &cache};
-    for (size_t i = 0; i < report->evaluated_count; i++) {
-        if (evaluate_rule(report, report->evaluated[i], &ctx) < 0) {
-            eval_cache_free(&cache);
-            soc2_report_free(report);
-            return error_nomem();
-        }
+    for (size_t i = 0; i <= total && rc == SOC2_OK; i++) {
+        if (progress && progress(SOC2_PROGRESS_EVALUATE, i, total, payload) != 0)
+            rc = error_set(SOC2_EUSER, "the evaluation was cancelled by the progress callback");
+        else if (i < total && evaluate_rule(report, report->evaluated[i], &ctx) < 0)
+            rc = error_nomem();
     }
     eval_cache_free(&cache);
+    if (rc != SOC2_OK) {
+        soc2_report_free(report);
+        return rc;
+    }
     *out = report;
     return SOC2_OK;
 }

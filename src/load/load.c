@@ -189,12 +189,59 @@ static int parse_error_code(const json_error_t *err)
     }
 }
 
-static int parse(const char *name, const char *data, size_t length, json_t **out)
+/* Progress reports come once per this many bytes parsed. */
+#define PROGRESS_STEP ((size_t)1 << 20)
+
+/* A document fed to jansson in pieces, so that progress can be reported. */
+typedef struct parse_feed {
+    const char *data;
+    size_t length;
+    size_t offset;
+    size_t reported; /* offset of the last report */
+    const soc2_snapshot *snapshot;
+    int cancelled;
+} parse_feed;
+
+static size_t feed_piece(void *buffer, size_t size, void *data)
+{
+    parse_feed *f = data;
+    size_t n = f->length - f->offset < size ? f->length - f->offset : size;
+    memcpy(buffer, f->data + f->offset, n);
+    f->offset += n;
+    if (f->offset - f->reported >= PROGRESS_STEP) {
+        f->reported = f->offset;
+        if (f->snapshot->progress(SOC2_PROGRESS_PARSE, f->offset, f->length,
+                                  f->snapshot->progress_payload) != 0) {
+            f->cancelled = 1;
+            return (size_t)-1;
+        }
+    }
+    return n;
+}
+
+static int parse(const soc2_snapshot *s, const char *name, const char *data, size_t length,
+                 json_t **out)
 {
     json_error_t err;
-    *out = json_loadb(data, length, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+    const size_t flags = JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
+    parse_feed feed = {data, length, 0, 0, s, 0};
+    if (s->progress)
+        *out = json_load_callback(feed_piece, &feed, flags, &err);
+    else
+        *out = json_loadb(data, length, flags, &err);
+    /* The last report waits for success: a text that is not JSON goes on
+     * to the YAML parser, which reports from the start again. */
+    if (*out && s->progress &&
+        s->progress(SOC2_PROGRESS_PARSE, length, length, s->progress_payload) != 0) {
+        json_decref(*out);
+        *out = NULL;
+        feed.cancelled = 1;
+    }
     if (*out)
         return SOC2_OK;
+    if (feed.cancelled)
+        return error_set_input(SOC2_EUSER, name, 0, 0, NULL,
+                               "the load was cancelled by the progress callback");
 
     int code = parse_error_code(&err);
     if (code == SOC2_ELIMIT)
@@ -317,10 +364,11 @@ static int load_text(soc2_snapshot *s, const char *data, size_t length, const ch
      * read as YAML, which records the position of every value. */
     json_t *root;
     strmap *positions = NULL;
-    int rc = parse(name, text, text_length, &root);
+    int rc = parse(s, name, text, text_length, &root);
     if (rc == SOC2_EPARSE && !looks_like_json(text, text_length)) {
         soc2_error_clear();
-        rc = yaml_to_json(name, text, text_length, &root, &positions);
+        yaml_progress progress = {s->progress, s->progress_payload};
+        rc = yaml_to_json(name, text, text_length, &progress, &root, &positions);
     }
     if (rc != SOC2_OK)
         return rc;

@@ -73,15 +73,22 @@ int awsconfig_load(soc2_loader *loader, json_t *root);
 int native_detect(const json_t *root);
 int native_load(soc2_loader *loader, json_t *root);
 
+/* Where the YAML reader reports its progress; `callback` may be NULL. */
+typedef struct yaml_progress {
+    soc2_progress_callback callback;
+    void *payload;
+} yaml_progress;
+
 /* YAML (yaml.c). Parses a YAML document into the JSON tree adapters read,
  * turning CloudFormation short-form tags (!Ref x, !Sub ..., !GetAtt a.b)
  * into their long form ({"Ref": "x"}, ...), and records the 1-based line and
  * column of every value by JSON pointer in a new map of pos_entry (free it
- * with positions_free). Returns SOC2_OK, or SOC2_EPARSE with the line and
- * column of malformed YAML, SOC2_ELIMIT past the nesting or alias limits,
- * SOC2_ENOMEM. */
-int yaml_to_json(const char *name, const char *text, size_t length, json_t **out,
-                 strmap **positions);
+ * with positions_free). Reports SOC2_PROGRESS_PARSE to `progress`. Returns
+ * SOC2_OK, or SOC2_EPARSE with the line and column of malformed YAML,
+ * SOC2_ELIMIT past the nesting or alias limits, SOC2_EUSER when the progress
+ * callback cancelled, SOC2_ENOMEM. */
+int yaml_to_json(const char *name, const char *text, size_t length,
+                 const yaml_progress *progress, json_t **out, strmap **positions);
 
 /* Finds the position recorded for `pointer`, or for its nearest ancestor
  * that has one. Returns 0, or -1 when none has. */

@@ -778,8 +778,27 @@ static void reader_release(reader *r)
     yaml_parser_delete(&r->parser);
 }
 
-int yaml_to_json(const char *name, const char *text, size_t length, json_t **out,
-                 strmap **positions)
+/* Progress reports come once per this many bytes read. */
+#define PROGRESS_STEP ((size_t)1 << 20)
+
+/* Reports the bytes libyaml has read, once per PROGRESS_STEP. Returns
+ * SOC2_OK, or SOC2_EUSER when the callback cancels. */
+static int report_progress(reader *r, const yaml_progress *progress, size_t *reported, int last)
+{
+    if (!progress || !progress->callback)
+        return SOC2_OK;
+    size_t offset = last ? r->length : r->parser.mark.index;
+    if (!last && offset - *reported < PROGRESS_STEP)
+        return SOC2_OK;
+    *reported = offset;
+    if (progress->callback(SOC2_PROGRESS_PARSE, offset, r->length, progress->payload) != 0)
+        return error_set_input(SOC2_EUSER, r->name, 0, 0, NULL,
+                               "the load was cancelled by the progress callback");
+    return SOC2_OK;
+}
+
+int yaml_to_json(const char *name, const char *text, size_t length,
+                 const yaml_progress *progress, json_t **out, strmap **positions)
 {
     *out = NULL;
     *positions = NULL;
@@ -798,6 +817,7 @@ int yaml_to_json(const char *name, const char *text, size_t length, json_t **out
     yaml_parser_set_input_string(&r.parser, (const unsigned char *)text, length);
 
     int rc = SOC2_OK;
+    size_t reported = 0;
     for (int done = 0; !done && rc == SOC2_OK;) {
         yaml_event_t event;
         if (!yaml_parser_parse(&r.parser, &event)) {
@@ -807,6 +827,8 @@ int yaml_to_json(const char *name, const char *text, size_t length, json_t **out
         rc = on_event(&r, &event);
         done = event.type == YAML_STREAM_END_EVENT;
         yaml_event_delete(&event);
+        if (rc == SOC2_OK)
+            rc = report_progress(&r, progress, &reported, done);
     }
 
     reader_release(&r);

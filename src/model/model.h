@@ -125,6 +125,8 @@ struct soc2_snapshot {
     strmap interned; /* type names -> themselves */
     size_t limit_input_bytes;
     size_t limit_resources;
+    soc2_progress_callback progress; /* NULL for none */
+    void *progress_payload;
 
     /* Indexes, valid while `indexed` is set (see snapshot_index). */
     int indexed;

@@ -111,6 +111,15 @@ int soc2_snapshot_set_limit(soc2_snapshot *s, soc2_limit limit, size_t value)
     return error_set(SOC2_EINVAL, "unknown limit %d", (int)limit);
 }
 
+int soc2_snapshot_set_progress(soc2_snapshot *s, soc2_progress_callback callback, void *payload)
+{
+    if (!s)
+        return error_set(SOC2_EINVAL, "snapshot must not be NULL");
+    s->progress = callback;
+    s->progress_payload = payload;
+    return SOC2_OK;
+}
+
 size_t soc2_snapshot_resource_count(const soc2_snapshot *s)
 {
     return s ? s->count : 0;

@@ -4,6 +4,7 @@
 #include <soc2/version.h>
 #include <soc2/writer.h>
 
+#include "sink.h"
 #include "writer_internal.h"
 #include "../core/error.h"
 
@@ -20,7 +21,7 @@ json_t *controls_json(const soc2_rule *rule)
                 return NULL;
             }
         }
-        if (json_array_append_new(list, json_string(ref->control)) < 0) {
+        if (json_array_append_new(list, json_text(ref->control)) < 0) {
             json_decref(controls);
             return NULL;
         }
@@ -28,36 +29,25 @@ json_t *controls_json(const soc2_rule *rule)
     return controls;
 }
 
-typedef struct sink {
-    soc2_write_callback callback;
-    void *payload;
-    int stopped;
-} sink;
-
+/* Hands one piece of jansson's output to the sink, which passes it on in
+ * pieces of many kilobytes rather than one call per token. */
 static int forward(const char *buffer, size_t size, void *data)
 {
     sink *s = data;
-    if (s->callback(buffer, size, s->payload) != 0) {
-        s->stopped = 1;
-        return -1;
-    }
-    return 0;
+    sink_put(s, buffer, size);
+    return s->stopped || s->pending.failed ? -1 : 0;
 }
 
 int dump_json(json_t *doc, soc2_write_callback callback, void *payload)
 {
     if (!doc)
         return error_nomem();
-    sink s = {callback, payload, 0};
-    int rc = json_dump_callback(doc, forward, &s, JSON_INDENT(2));
+    sink s;
+    sink_init(&s, callback, payload);
+    json_dump_callback(doc, forward, &s, JSON_INDENT(2));
     json_decref(doc);
-    if (rc == 0 && forward("\n", 1, &s) < 0)
-        rc = -1;
-    if (rc == 0)
-        return SOC2_OK;
-    if (s.stopped)
-        return error_set(SOC2_EUSER, "the output callback stopped the writer");
-    return error_nomem();
+    sink_put(&s, "\n", 1);
+    return sink_finish(&s);
 }
 
 static const char *scope_name(soc2_rule_scope scope)
@@ -79,16 +69,16 @@ static json_t *rule_json(const soc2_rule *r)
 {
     json_t *types = json_array();
     for (size_t i = 0; types && i < r->type_count; i++)
-        if (json_array_append_new(types, json_string(r->types[i])) < 0) {
+        if (json_array_append_new(types, json_text(r->types[i])) < 0) {
             json_decref(types);
             types = NULL;
         }
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s}", "id", r->id, "title",
-                     r->title, "severity", soc2_severity_name(r->severity), "scope",
-                     scope_name(r->scope), "resource_types", types, "controls",
-                     controls_json(r), "description", soc2_rule_description(r),
-                     "remediation", soc2_rule_remediation(r), "origin",
-                     origin_name(r->origin), "source", soc2_rule_source(r));
+    return json_pack("{s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o}", "id", json_text(r->id),
+                     "title", json_text(r->title), "severity", soc2_severity_name(r->severity),
+                     "scope", scope_name(r->scope), "resource_types", types, "controls",
+                     controls_json(r), "description", json_text(soc2_rule_description(r)),
+                     "remediation", json_text(soc2_rule_remediation(r)), "origin",
+                     origin_name(r->origin), "source", json_text(soc2_rule_source(r)));
 }
 
 int soc2_engine_write_rules(const soc2_engine *engine, soc2_output_format format,

@@ -97,7 +97,7 @@ void sink_xml(sink *s, const char *text, int attribute)
             sink_puts(s, "&quot;");
         else if (c == '\'')
             sink_puts(s, "&#39;");
-        else if (attribute && (c == '\t' || c == '\n' || c == '\r'))
+        else if (c == '\r' || (attribute && (c == '\t' || c == '\n')))
             sink_printf(s, "&#%u;", (unsigned)c);
         else
             sink_put(s, text, k);

@@ -26,9 +26,10 @@ void sink_printf(sink *s, const char *fmt, ...) __attribute__((format(printf, 2,
 
 /* Writes `text` escaped for XML and HTML: character data, and attribute
  * values in double quotes. Invalid UTF-8 and the characters XML 1.0 does
- * not allow become U+FFFD; in an attribute (`attribute` nonzero) tab, line
- * feed and carriage return become character references, so they survive
- * attribute normalization. NULL writes nothing. */
+ * not allow become U+FFFD. A carriage return becomes a character reference,
+ * because a parser turns a literal one into a line feed, and so do tab and
+ * line feed in an attribute (`attribute` nonzero), which attribute
+ * normalization would turn into spaces. NULL writes nothing. */
 void sink_xml(sink *s, const char *text, int attribute);
 
 /* Writes `text` as one CSV field (RFC 4180): quoted when it contains a comma,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <soc2/writer.h>
 
@@ -20,6 +21,7 @@ static const struct {
 } writers[] = {
     {SOC2_OUTPUT_JSON, "json", json_report_write},  {SOC2_OUTPUT_SARIF, "sarif", sarif_write},
     {SOC2_OUTPUT_JUNIT, "junit", junit_write},      {SOC2_OUTPUT_CSV, "csv", csv_write},
+    {SOC2_OUTPUT_HTML, "html", html_write},
 };
 #define WRITER_COUNT (sizeof(writers) / sizeof(writers[0]))
 
@@ -43,26 +45,39 @@ int soc2_output_format_from_name(soc2_output_format *out, const char *name)
     return SOC2_ENOTFOUND;
 }
 
+/* Finds the writer of `format` and checks the options. Returns SOC2_OK with
+ * *write and *options set, or SOC2_EINVAL with the error recorded. */
+static int choose_writer(soc2_output_format format, const soc2_write_options **options,
+                         writer_fn *write)
+{
+    static const soc2_write_options defaults = SOC2_WRITE_OPTIONS_INIT;
+    if (!*options)
+        *options = &defaults;
+    if ((*options)->version != SOC2_WRITE_OPTIONS_VERSION)
+        return error_set(SOC2_EINVAL, "soc2_write_options version %u is not known (expected %d)",
+                         (*options)->version, SOC2_WRITE_OPTIONS_VERSION);
+    for (size_t i = 0; i < WRITER_COUNT; i++)
+        if (writers[i].format == format) {
+            *write = writers[i].write;
+            return SOC2_OK;
+        }
+    return error_set(SOC2_EINVAL, "unknown output format %d", (int)format);
+}
+
 int soc2_report_write(const soc2_report *report, soc2_output_format format,
                       const soc2_write_options *options, soc2_write_callback callback,
                       void *payload)
 {
     if (!report || !callback)
         return error_set(SOC2_EINVAL, "report and callback must not be NULL");
-    static const soc2_write_options defaults = SOC2_WRITE_OPTIONS_INIT;
-    if (!options)
-        options = &defaults;
-    if (options->version != SOC2_WRITE_OPTIONS_VERSION)
-        return error_set(SOC2_EINVAL, "soc2_write_options version %u is not known (expected %d)",
-                         options->version, SOC2_WRITE_OPTIONS_VERSION);
+    writer_fn write;
+    int rc = choose_writer(format, &options, &write);
+    if (rc != SOC2_OK)
+        return rc;
 
     /* The report belongs to the calling thread, which may fill in its
      * source positions. */
-    soc2_report *mutable_report = (soc2_report *)report;
-    for (size_t i = 0; i < WRITER_COUNT; i++)
-        if (writers[i].format == format)
-            return writers[i].write(mutable_report, options, callback, payload);
-    return error_set(SOC2_EINVAL, "unknown output format %d", (int)format);
+    return write((soc2_report *)report, options, callback, payload);
 }
 
 static int write_to_stream(const char *data, size_t length, void *payload)
@@ -86,13 +101,24 @@ int soc2_report_write_file(const soc2_report *report, soc2_output_format format,
 {
     if (!report || !path)
         return error_set(SOC2_EINVAL, "report and path must not be NULL");
+    /* A bad format or options leave an existing file alone. */
+    writer_fn write;
+    int rc = choose_writer(format, &options, &write);
+    if (rc != SOC2_OK)
+        return rc;
+
     FILE *f = fopen(path, "wb");
     if (!f)
         return error_set(SOC2_EIO, "cannot write %s: %s", path, strerror(errno));
-    int rc = soc2_report_write(report, format, options, write_to_stream, f);
+    rc = write((soc2_report *)report, options, write_to_stream, f);
     int closed = fclose(f);
     if (rc == SOC2_EUSER || (rc == SOC2_OK && closed != 0))
-        return error_set(SOC2_EIO, "writing %s failed: %s", path, strerror(errno));
+        rc = error_set(SOC2_EIO, "writing %s failed: %s", path, strerror(errno));
+    /* No half-written report is left behind; a device or a pipe named as
+     * the output is not a report, and stays. */
+    struct stat info;
+    if (rc != SOC2_OK && lstat(path, &info) == 0 && S_ISREG(info.st_mode))
+        remove(path);
     return rc;
 }
 

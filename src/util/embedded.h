@@ -18,5 +18,9 @@ extern const struct embedded_file soc2_builtin_framework_files[];
 extern const struct embedded_file soc2_cfn_mapping_files[];
 /* The AWS Config-to-canonical mapping (src/load/mappings/aws-config.json). */
 extern const struct embedded_file soc2_awsconfig_mapping_files[];
+/* The style sheet and script of the HTML report (src/report/html/), and the
+ * Content-Security-Policy hash source of each, in the same order. */
+extern const struct embedded_file soc2_html_asset_files[];
+extern const char *const soc2_html_asset_files_csp_hashes[];
 
 #endif

@@ -195,7 +195,7 @@ class UsageTests(CliTestCase):
                 result = self.run_soc2(*arguments)
                 self.assert_status(result, 0)
                 self.assertIn("Usage: soc2 scan", result.stdout)
-                for option in ("--format", "--output", "--rules", "--no-builtin",
+                for option in ("--format", "--output", "--title", "--rules", "--no-builtin",
                                "--rule", "--input-format", "--verbose", "--help"):
                     self.assertIn(option, result.stdout)
 
@@ -525,6 +525,30 @@ class ScanOptionTests(CliTestCase):
         result = self.run_soc2("scan", "--output", output_path, path)
         self.assert_status(result, 2)
         self.assertIn(output_path, result.stderr)
+
+    def test_html_report_title(self):
+        path = self.write_json("open.json", OPEN_TEMPLATE)
+        result = self.run_soc2("scan", "--format", "html", "--title", "Q4 <audit> & \"more\"",
+                               path)
+        self.assert_status(result, 1)
+        self.assertTrue(result.stdout.startswith("<!DOCTYPE html>"))
+        self.assertIn("<title>Q4 &lt;audit&gt; &amp; &quot;more&quot;</title>", result.stdout)
+        self.assertIn(f'data-rule="{SSH_RULE}"', result.stdout)
+
+    def test_html_report_default_title(self):
+        path = self.write_json("open.json", OPEN_TEMPLATE)
+        result = self.run_soc2("scan", "--format=html", path)
+        self.assert_status(result, 1)
+        self.assertIn("<title>SOC 2 compliance report</title>", result.stdout)
+
+    def test_title_needs_html_format(self):
+        path = self.write_json("open.json", OPEN_TEMPLATE)
+        for arguments in (["--title", "Q4"], ["--format", "json", "--title", "Q4"]):
+            with self.subTest(arguments=arguments):
+                result = self.run_soc2("scan", *arguments, path)
+                self.assert_status(result, 2)
+                self.assertIn("--format html", result.stderr)
+                self.assertEqual(result.stdout, "")
 
     def test_rule_selection(self):
         path = self.write_json("open.json", OPEN_TEMPLATE)

@@ -504,6 +504,34 @@ START_TEST(json_report_has_required_fields)
 }
 END_TEST
 
+/* A finding's message ends with exactly one period, whether the rule's
+ * message has one or not. */
+START_TEST(message_ends_with_one_period)
+{
+    static const struct {
+        const char *message;
+        const char *expected;
+    } cases[] = {
+        {"Port open", "Port open."},
+        {"Port open.", "Port open."},
+        {"Is the port open?", "Is the port open?"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char rules[512];
+        snprintf(rules, sizeof(rules),
+                 "{\"id\": \"r\", \"title\": \"r\", \"severity\": \"low\", "
+                 "\"resource_types\": [\"x\"], \"message\": \"%s\", \"assert\": "
+                 "{\"attribute\": \"flag\", \"op\": \"eq\", \"value\": false}}",
+                 cases[i].message);
+        soc2_engine *e;
+        soc2_snapshot *s;
+        soc2_report *report = run(rules, scalar_fixture, &e, &s);
+        ck_assert_str_eq(soc2_finding_message(finding_of(report, "r", "x.a")), cases[i].expected);
+        done(report, e, s);
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("eval");
@@ -518,6 +546,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, callback_rule_outcomes);
     tcase_add_test(tc, report_counts_posture_and_selection);
     tcase_add_test(tc, json_report_has_required_fields);
+    tcase_add_test(tc, message_ends_with_one_period);
     suite_add_tcase(s, tc);
     return s;
 }

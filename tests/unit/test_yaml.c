@@ -23,7 +23,7 @@ typedef struct parsed {
 static parsed parse(const char *text)
 {
     parsed p;
-    p.rc = yaml_to_json("test.yaml", text, strlen(text), &p.root, &p.positions);
+    p.rc = yaml_to_json("test.yaml", text, strlen(text), NULL, &p.root, &p.positions);
     return p;
 }
 

@@ -40,6 +40,7 @@ typedef struct scan_options {
     int no_builtin;
     string_list rule_ids;       /* empty for every rule; no duplicates */
     soc2_format input_format;
+    const char *title;          /* --title for the HTML report, or NULL */
     int verbose;
     const char *color;          /* --color: "auto", "always" or "never" */
     int progress;               /* --progress/--no-progress; -1 for auto */
@@ -91,6 +92,28 @@ typedef void (*found_file_callback)(const char *path, void *payload);
  * whose name ends in .json or .template. Returns the number of folders that
  * could not be read (each reported on stderr), or -1 when memory ran out. */
 int discover_files(const char *folder, found_file_callback callback, void *payload);
+
+/* progress.c */
+
+/* The progress line on a terminal. */
+typedef struct progress_line {
+    FILE *stream;
+    int enabled;        /* the stream is a terminal */
+    int shown;          /* the line is on the screen now */
+    const char *label;  /* the file being loaded; borrowed */
+    long long started;  /* when the operation began, in milliseconds */
+    long delay_ms;      /* how long an operation runs before the line shows */
+    int last_percent;
+} progress_line;
+
+void progress_init(progress_line *line, FILE *stream);
+/* Starts timing an operation on `label` (a file name, or "" for rules). */
+void progress_begin(progress_line *line, const char *label);
+/* soc2_progress_callback that draws the line; the payload is the line. */
+int progress_report(soc2_progress_stage stage, unsigned long long done,
+                    unsigned long long total, void *payload);
+/* Erases the line, if shown, so that other output starts on a clean line. */
+void progress_clear(progress_line *line);
 
 /* rules.c */
 int open_engine(soc2_engine **out, const string_list *rule_files, int no_builtin);

@@ -16,7 +16,8 @@ enum {
     OPT_RULES = 256,
     OPT_NO_BUILTIN,
     OPT_RULE,
-    OPT_INPUT_FORMAT
+    OPT_INPUT_FORMAT,
+    OPT_TITLE
 };
 
 int string_list_append(string_list *list, const char *item)
@@ -87,9 +88,12 @@ void print_scan_usage(FILE *stream)
           "Options:\n"
           "  -f, --format FORMAT        report format: text (default, for a person),\n"
           "                             json (the complete record), sarif (code\n"
-          "                             scanning), junit (CI) or csv (spreadsheets)\n"
+          "                             scanning), junit (CI), csv (spreadsheets) or\n"
+          "                             html (a self-contained page for auditors)\n"
           "  -o, --output FILE          write the report to FILE instead of standard\n"
           "                             output; FILE is replaced\n"
+          "      --title TEXT           title and heading of the HTML report (default\n"
+          "                             \"SOC 2 compliance report\"); needs --format html\n"
           "      --rules FILE           add the declarative rules in FILE; repeatable\n"
           "      --no-builtin           leave out the built-in rule pack\n"
           "      --rule ID              evaluate only the rule ID; repeatable\n"
@@ -146,7 +150,7 @@ static int parse_output_format(cli_output_format *out, const char *command, cons
         return 0;
     }
     fprintf(stderr, "soc2 %s: invalid format '%s'; expected %s\n", command, value,
-            report_formats ? "text, json, sarif, junit or csv" : "text or json");
+            report_formats ? "text, json, sarif, junit, csv or html" : "text or json");
     return -1;
 }
 
@@ -181,6 +185,7 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
         {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
         {"rule", required_argument, NULL, OPT_RULE},
         {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+        {"title", required_argument, NULL, OPT_TITLE},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -217,6 +222,9 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
         case OPT_INPUT_FORMAT:
             failed = parse_input_format(&options->input_format, optarg);
             break;
+        case OPT_TITLE:
+            options->title = optarg;
+            break;
         case 'v':
             options->verbose = 1;
             break;
@@ -241,6 +249,14 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
         }
     if (options->paths.count == 0) {
         fputs("soc2 scan: missing PATH; name at least one file or folder to scan\n", stderr);
+        print_usage_hint("scan");
+        return PARSE_USAGE_ERROR;
+    }
+    /* Only the HTML report has a title; ignoring the option would hide a
+     * mistaken --format. */
+    if (options->title && (options->format.text || options->format.format != SOC2_OUTPUT_HTML)) {
+        fputs("soc2 scan: --title sets the title of the HTML report; add --format html\n",
+              stderr);
         print_usage_hint("scan");
         return PARSE_USAGE_ERROR;
     }

@@ -25,6 +25,7 @@ typedef struct scan_inputs {
     int out_of_memory;
     file_identity *loaded; /* files loaded so far */
     size_t loaded_count, loaded_capacity;
+    progress_line progress;
 } scan_inputs;
 
 /* Returns whether the file at `path` was loaded already under this or
@@ -60,7 +61,10 @@ static void load_input_file(scan_inputs *inputs, const char *path, int found_in_
         print_skip_note(path, "already scanned under another path");
         return;
     }
-    if (soc2_snapshot_load_file(inputs->snapshot, path, inputs->format) == SOC2_OK)
+    progress_begin(&inputs->progress, path);
+    int rc = soc2_snapshot_load_file(inputs->snapshot, path, inputs->format);
+    progress_clear(&inputs->progress);
+    if (rc == SOC2_OK)
         return;
 
     const soc2_error *error = soc2_error_last();
@@ -149,6 +153,7 @@ static int write_report(const scan_options *options, const soc2_report *report,
          * SARIF names as their base. */
         char folder[4096];
         soc2_write_options write_options = SOC2_WRITE_OPTIONS_INIT;
+        write_options.title = options->title;
         if (getcwd(folder, sizeof(folder)))
             write_options.source_root = folder;
         rc = soc2_report_write(report, options->format.format, &write_options, write_to_stream,
@@ -182,6 +187,8 @@ static int scan(const scan_options *options, const soc2_engine *engine)
         print_library_error(NULL);
         return CLI_EXIT_BAD_INPUT;
     }
+    progress_init(&inputs.progress, stderr);
+    soc2_snapshot_set_progress(inputs.snapshot, progress_report, &inputs.progress);
 
     for (size_t i = 0; i < options->paths.count && !inputs.out_of_memory; i++)
         load_path(&inputs, options->paths.items[i]);
@@ -203,8 +210,13 @@ static int scan(const scan_options *options, const soc2_engine *engine)
         eval_options.rule_ids = options->rule_ids.items;
         eval_options.rule_id_count = options->rule_ids.count;
     }
+    eval_options.progress = progress_report;
+    eval_options.progress_payload = &inputs.progress;
+    progress_begin(&inputs.progress, "");
     soc2_report *report;
-    if (soc2_evaluate(&report, engine, inputs.snapshot, &eval_options) != SOC2_OK) {
+    int evaluated = soc2_evaluate(&report, engine, inputs.snapshot, &eval_options);
+    progress_clear(&inputs.progress);
+    if (evaluated != SOC2_OK) {
         print_library_error(NULL);
         soc2_snapshot_free(inputs.snapshot);
         return CLI_EXIT_BAD_INPUT;
