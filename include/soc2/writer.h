@@ -15,9 +15,12 @@
  *   inputs, the SOC 2 posture per criterion and the failures as inline SVG
  *   charts, the top failing rules, and every finding in a table that inline
  *   JavaScript filters. It loads nothing and prints to PDF.
+ * - Text, for a person at a terminal or reading a CI log: the findings
+ *   grouped by resource and a summary line, in colour on request
+ *   (SOC2_WRITE_COLOR). Control characters from the inputs are escaped so
+ *   that they cannot drive the terminal.
  *
- * docs/reports.md describes each format. Text for a terminal is left to the
- * program that prints it; the `soc2` program writes one.
+ * docs/reports.md describes each format.
  *
  * Thread-safety: writing reads the report (and fills its cache of source
  * positions, see soc2_finding_location()), so the report rules of
@@ -39,12 +42,13 @@ typedef enum soc2_output_format {
     SOC2_OUTPUT_SARIF = 2, /**< SARIF 2.1.0. */
     SOC2_OUTPUT_JUNIT = 3, /**< JUnit XML. */
     SOC2_OUTPUT_CSV = 4,   /**< CSV, one row per finding. */
-    SOC2_OUTPUT_HTML = 5   /**< A self-contained HTML page. */
+    SOC2_OUTPUT_HTML = 5,  /**< A self-contained HTML page. */
+    SOC2_OUTPUT_TEXT = 6   /**< Text for a person at a terminal. */
 } soc2_output_format;
 
 /**
  * Returns the short name of an output format ("json", "sarif", "junit",
- * "csv", "html"), or NULL for a value that is not a soc2_output_format.
+ * "csv", "html", "text"), or NULL for a value that is not a soc2_output_format.
  *
  * @return a static string; do not free it.
  *
@@ -85,10 +89,17 @@ typedef struct soc2_write_options {
                                  creation, in seconds since 1970 (UTC);
                                  0 for the time of soc2_evaluate(). Set it
                                  to make output reproducible. */
+    unsigned int flags;     /**< SOC2_WRITE_* flags; 0 for none. */
 } soc2_write_options;
 
+/** Text: colour statuses, high severities and resource addresses with ANSI
+ *  escape sequences (for a terminal; leave it off for files and pipes). */
+#define SOC2_WRITE_COLOR 0x1u
+/** Text: list passing and waived findings too, not only the others. */
+#define SOC2_WRITE_PASSED 0x2u
+
 /** Static initializer for soc2_write_options with the current version. */
-#define SOC2_WRITE_OPTIONS_INIT {SOC2_WRITE_OPTIONS_VERSION, NULL, NULL, 0}
+#define SOC2_WRITE_OPTIONS_INIT {SOC2_WRITE_OPTIONS_VERSION, NULL, NULL, 0, 0}
 
 /**
  * A sink for written output. Called any number of times with consecutive

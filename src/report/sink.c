@@ -57,16 +57,26 @@ void sink_printf(sink *s, const char *fmt, ...)
         flush(s);
 }
 
-/* Decodes the character at `text`, of at most `n` bytes, and returns its
- * length. An invalid byte is a character of length 1 read as U+FFFD, so
- * that callers write the replacement for it. */
-static size_t next_char(const char *text, size_t n, uint32_t *c)
+/* Writes one character, escaped for a format: `bytes` are its `length`
+ * bytes in the text and `c` its code point, U+FFFD for an invalid byte. */
+typedef void (*char_writer)(sink *s, const char *bytes, size_t length, uint32_t c, int flag);
+
+/* Writes `text` character by character through `write`; an invalid byte is
+ * a character of length 1 read as U+FFFD, so that writers replace it. */
+static void write_chars(sink *s, const char *text, char_writer write, int flag)
 {
-    size_t k = utf8_decode(text, n, c);
-    if (k > 0)
-        return k;
-    *c = 0xFFFD;
-    return 1;
+    size_t n = strlen(text);
+    while (n > 0) {
+        uint32_t c;
+        size_t k = utf8_decode(text, n, &c);
+        if (k == 0) {
+            c = 0xFFFD;
+            k = 1;
+        }
+        write(s, text, k, c, flag);
+        text += k;
+        n -= k;
+    }
 }
 
 /* Returns whether XML 1.0 allows the code point in a document. */
@@ -77,33 +87,64 @@ static int xml_allows(uint32_t c)
     return c != 0xFFFE && c != 0xFFFF;
 }
 
+static void xml_char(sink *s, const char *bytes, size_t length, uint32_t c, int attribute)
+{
+    if (c == 0xFFFD || !xml_allows(c))
+        sink_puts(s, replacement);
+    else if (c == '&')
+        sink_puts(s, "&amp;");
+    else if (c == '<')
+        sink_puts(s, "&lt;");
+    else if (c == '>')
+        sink_puts(s, "&gt;");
+    else if (c == '"')
+        sink_puts(s, "&quot;");
+    else if (c == '\'')
+        sink_puts(s, "&#39;");
+    else if (c == '\r' || (attribute && (c == '\t' || c == '\n')))
+        sink_printf(s, "&#%u;", (unsigned)c);
+    else
+        sink_put(s, bytes, length);
+}
+
 void sink_xml(sink *s, const char *text, int attribute)
 {
-    if (!text)
-        return;
-    size_t n = strlen(text);
-    while (n > 0) {
-        uint32_t c;
-        size_t k = next_char(text, n, &c);
-        if (c == 0xFFFD || !xml_allows(c))
-            sink_puts(s, replacement);
-        else if (c == '&')
-            sink_puts(s, "&amp;");
-        else if (c == '<')
-            sink_puts(s, "&lt;");
-        else if (c == '>')
-            sink_puts(s, "&gt;");
-        else if (c == '"')
-            sink_puts(s, "&quot;");
-        else if (c == '\'')
-            sink_puts(s, "&#39;");
-        else if (c == '\r' || (attribute && (c == '\t' || c == '\n')))
-            sink_printf(s, "&#%u;", (unsigned)c);
-        else
-            sink_put(s, text, k);
-        text += k;
-        n -= k;
-    }
+    if (text)
+        write_chars(s, text, xml_char, attribute);
+}
+
+/* Returns whether a terminal could act on the code point rather than show
+ * it: C0 and C1 controls, DEL, and the bidirectional overrides and
+ * isolates that can make text read in another order than it is stored. */
+static int terminal_unsafe(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+static void terminal_char(sink *s, const char *bytes, size_t length, uint32_t c, int unused)
+{
+    (void)unused;
+    if (c == 0xFFFD)
+        sink_puts(s, replacement);
+    else if (c == '\n')
+        sink_puts(s, "\\n");
+    else if (c == '\r')
+        sink_puts(s, "\\r");
+    else if (c == '\t')
+        sink_puts(s, "\\t");
+    else if (c < 0x80 && terminal_unsafe(c))
+        sink_printf(s, "\\x%02x", (unsigned)c);
+    else if (terminal_unsafe(c))
+        sink_printf(s, "\\u%04x", (unsigned)c);
+    else
+        sink_put(s, bytes, length);
+}
+
+void sink_terminal(sink *s, const char *text)
+{
+    if (text)
+        write_chars(s, text, terminal_char, 0);
 }
 
 static int csv_needs_quotes(const char *text)
@@ -112,6 +153,17 @@ static int csv_needs_quotes(const char *text)
     if (n > 0 && (text[0] == ' ' || text[n - 1] == ' '))
         return 1;
     return strpbrk(text, ",\"\r\n") != NULL;
+}
+
+static void csv_char(sink *s, const char *bytes, size_t length, uint32_t c, int unused)
+{
+    (void)unused;
+    if (c == 0xFFFD)
+        sink_puts(s, replacement);
+    else if (c == '"')
+        sink_put(s, "\"\"", 2);
+    else
+        sink_put(s, bytes, length);
 }
 
 void sink_csv(sink *s, const char *text)
@@ -123,21 +175,9 @@ void sink_csv(sink *s, const char *text)
         sink_put(s, "\"", 1);
     /* A spreadsheet runs a cell that starts like a formula; an apostrophe
      * in front makes it text (CSV injection). */
-    if (strchr("=+-@\t\r", text[0]) && text[0] != '\0')
+    if (text[0] != '\0' && strchr("=+-@\t\r", text[0]))
         sink_put(s, "'", 1);
-    size_t n = strlen(text);
-    while (n > 0) {
-        uint32_t c;
-        size_t k = next_char(text, n, &c);
-        if (c == 0xFFFD)
-            sink_puts(s, replacement);
-        else if (c == '"')
-            sink_put(s, "\"\"", 2);
-        else
-            sink_put(s, text, k);
-        text += k;
-        n -= k;
-    }
+    write_chars(s, text, csv_char, 0);
     if (quoted)
         sink_put(s, "\"", 1);
 }

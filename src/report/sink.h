@@ -32,6 +32,14 @@ void sink_printf(sink *s, const char *fmt, ...) __attribute__((format(printf, 2,
  * normalization would turn into spaces. NULL writes nothing. */
 void sink_xml(sink *s, const char *text, int attribute);
 
+/* Writes `text` for a terminal: line feed, carriage return and tab as \n,
+ * \r and \t, other C0 controls and DEL as \xNN, C1 controls and the
+ * bidirectional overrides and isolates as \uNNNN, and invalid UTF-8 as
+ * U+FFFD, so that no input can move the cursor, send an escape sequence or
+ * reorder what a person reads. Backslashes stay as they are. NULL writes
+ * nothing. */
+void sink_terminal(sink *s, const char *text);
+
 /* Writes `text` as one CSV field (RFC 4180): quoted when it contains a comma,
  * a quote, a line break or leading or trailing space, with quotes doubled.
  * A field that starts with = + - @ tab or carriage return gets an

@@ -21,7 +21,7 @@ static const struct {
 } writers[] = {
     {SOC2_OUTPUT_JSON, "json", json_report_write},  {SOC2_OUTPUT_SARIF, "sarif", sarif_write},
     {SOC2_OUTPUT_JUNIT, "junit", junit_write},      {SOC2_OUTPUT_CSV, "csv", csv_write},
-    {SOC2_OUTPUT_HTML, "html", html_write},
+    {SOC2_OUTPUT_HTML, "html", html_write},         {SOC2_OUTPUT_TEXT, "text", text_write},
 };
 #define WRITER_COUNT (sizeof(writers) / sizeof(writers[0]))
 

@@ -23,6 +23,8 @@ int csv_write(soc2_report *report, const soc2_write_options *options,
               soc2_write_callback callback, void *payload);
 int html_write(soc2_report *report, const soc2_write_options *options,
                soc2_write_callback callback, void *payload);
+int text_write(soc2_report *report, const soc2_write_options *options,
+               soc2_write_callback callback, void *payload);
 
 /* Returns {"FRAMEWORK": ["ID", ...], ...} for a rule, or NULL when memory
  * runs out. */

@@ -61,6 +61,10 @@ static const text_case cases[] = {
      "\tstarts with a tab", "'\tstarts with a tab"},
     {"Return", SOC2_FINDING_FAIL, "\rcarriage return \xff", "\rcarriage return " R,
      "\rcarriage return " R, "'\rcarriage return " R},
+    {"Bidi", SOC2_FINDING_FAIL, "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8",
+     "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8",
+     "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8",
+     "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8"},
     {"Passing", SOC2_FINDING_PASS, "fine \xe2\x9c\x93", "fine \xe2\x9c\x93", "fine \xe2\x9c\x93",
      "fine \xe2\x9c\x93"},
 };
@@ -361,9 +365,45 @@ START_TEST(csv_keeps_text_valid)
 }
 END_TEST
 
+/* The text report escapes what could drive a terminal: control
+ * characters, escape sequences, C1 controls and bidirectional overrides;
+ * invalid bytes become U+FFFD. Colours come only with SOC2_WRITE_COLOR. */
+START_TEST(text_escapes_for_terminals)
+{
+    scan s = scan_cases();
+    struct text_buffer out = write_report(s.report, SOC2_OUTPUT_TEXT);
+    assert_utf8(&out);
+    ck_assert_ptr_null(strchr(out.data, '\x1b'));
+    ck_assert_ptr_null(strchr(out.data, '\r'));
+    ck_assert_ptr_null(strchr(out.data, '\x01'));
+    ck_assert_ptr_nonnull(strstr(out.data, "=ctl \\x01\\x02\\x1f\\x7f end"));
+    ck_assert_ptr_nonnull(strstr(out.data, "'q' ]]> \\t\\r\\n"));
+    ck_assert_ptr_nonnull(strstr(out.data, "bad " R " byte"));
+    ck_assert_ptr_nonnull(strstr(out.data, "in" R "put\\x01.json"));
+    /* C1 controls and bidirectional overrides are valid UTF-8 that a
+     * terminal may act on. */
+    ck_assert_ptr_nonnull(strstr(out.data, "csi \\u009b31m, rlo \\u202ecba, fsi \\u2068"));
+    /* Passing findings are counted but listed only on request. */
+    ck_assert_ptr_null(strstr(out.data, "fine \xe2\x9c\x93"));
+    ck_assert_ptr_nonnull(strstr(out.data, " pass (1 rule, 1 file)\n"));
+    free(out.data);
+
+    soc2_write_options options = SOC2_WRITE_OPTIONS_INIT;
+    options.flags = SOC2_WRITE_COLOR | SOC2_WRITE_PASSED;
+    struct text_buffer colored = {0};
+    ck_assert_int_eq(soc2_report_write(s.report, SOC2_OUTPUT_TEXT, &options, collect_output,
+                                       &colored),
+                     SOC2_OK);
+    ck_assert_ptr_nonnull(strstr(colored.data, "\x1b[1;31mfail   \x1b[0m"));
+    ck_assert_ptr_nonnull(strstr(colored.data, "fine \xe2\x9c\x93"));
+    free(colored.data);
+    scan_free(&s);
+}
+END_TEST
+
 static const soc2_output_format formats[] = {SOC2_OUTPUT_JSON, SOC2_OUTPUT_SARIF,
                                              SOC2_OUTPUT_JUNIT, SOC2_OUTPUT_CSV,
-                                             SOC2_OUTPUT_HTML};
+                                             SOC2_OUTPUT_HTML, SOC2_OUTPUT_TEXT};
 #define FORMAT_COUNT (sizeof(formats) / sizeof(formats[0]))
 
 static int count_calls(const char *data, size_t length, void *payload)
@@ -427,7 +467,7 @@ static int stop_at_call(const char *data, size_t length, void *payload)
  * pieces: 800 groups, the text writers flushing every 64 KiB. */
 static scan scan_many(void)
 {
-    enum { GROUPS = 800 };
+    enum { GROUPS = 2000 };
     static char names[GROUPS][16];
     const char *pointers[GROUPS];
     for (int i = 0; i < GROUPS; i++) {
@@ -561,7 +601,7 @@ END_TEST
 
 START_TEST(format_names_round_trip)
 {
-    static const char *const names[] = {"json", "sarif", "junit", "csv", "html"};
+    static const char *const names[] = {"json", "sarif", "junit", "csv", "html", "text"};
     for (size_t i = 0; i < FORMAT_COUNT; i++) {
         ck_assert_str_eq(soc2_output_format_name(formats[i]), names[i]);
         soc2_output_format back = (soc2_output_format)0;
@@ -672,6 +712,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, xml_check_rejects_broken_documents);
     tcase_add_test(tc, junit_keeps_text_valid);
     tcase_add_test(tc, csv_keeps_text_valid);
+    tcase_add_test(tc, text_escapes_for_terminals);
     tcase_add_test(tc, write_rejects_bad_arguments);
     tcase_add_test(tc, callback_stop_gives_euser);
     tcase_add_test(tc, write_stream_and_file);

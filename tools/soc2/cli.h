@@ -15,12 +15,6 @@ enum {
     CLI_EXIT_BAD_INPUT = 2        /* a bad invocation, input file or rule file */
 };
 
-/* A report format: text for a person, written by the program, or one of
- * the library's writers. */
-typedef struct cli_output_format {
-    int text;                  /* nonzero for the text report */
-    soc2_output_format format; /* the library's format when not text */
-} cli_output_format;
 
 /* A growable list of borrowed strings (they point into argv). */
 typedef struct string_list {
@@ -34,7 +28,7 @@ int string_list_contains(const string_list *list, const char *item);
 void string_list_free(string_list *list);
 
 typedef struct scan_options {
-    cli_output_format format;
+    soc2_output_format format;
     const char *output_path;    /* NULL for stdout */
     string_list rule_files;
     int no_builtin;
@@ -48,7 +42,7 @@ typedef struct scan_options {
 } scan_options;
 
 typedef struct rules_options {
-    cli_output_format format;
+    soc2_output_format format;
     string_list rule_files;
     int no_builtin;
 } rules_options;
@@ -121,18 +115,5 @@ int run_rules(int argc, char **argv);
 
 /* scan.c */
 int run_scan(int argc, char **argv);
-
-/* text_report.c */
-
-/* Facts about the scan that the report itself does not hold. */
-typedef struct scan_totals {
-    size_t rule_count;      /* rules evaluated */
-    size_t file_count;      /* documents loaded */
-} scan_totals;
-
-/* Writes the text report; `color` adds ANSI colours to statuses, severities
- * and resource names. */
-int write_text_report(FILE *stream, const soc2_report *report, const soc2_snapshot *snapshot,
-                      const scan_totals *totals, int verbose, int color);
 
 #endif

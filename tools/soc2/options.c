@@ -133,20 +133,15 @@ static void print_usage_hint(const char *command)
     fprintf(stderr, "Run 'soc2 %s --help' for usage.\n", command);
 }
 
-/* Parses --format. `report_formats` is nonzero where the library's report
- * writers are allowed (scan); otherwise only text and json are. */
-static int parse_output_format(cli_output_format *out, const char *command, const char *value,
+/* Parses --format. `report_formats` is nonzero where every report format
+ * is allowed (scan); otherwise only text and json are (rules). */
+static int parse_output_format(soc2_output_format *out, const char *command, const char *value,
                                int report_formats)
 {
-    if (strcmp(value, "text") == 0) {
-        out->text = 1;
-        return 0;
-    }
     soc2_output_format format;
     if (soc2_output_format_from_name(&format, value) == SOC2_OK &&
-        (report_formats || format == SOC2_OUTPUT_JSON)) {
-        out->text = 0;
-        out->format = format;
+        (report_formats || format == SOC2_OUTPUT_TEXT || format == SOC2_OUTPUT_JSON)) {
+        *out = format;
         return 0;
     }
     fprintf(stderr, "soc2 %s: invalid format '%s'; expected %s\n", command, value,
@@ -192,7 +187,7 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
     };
 
     memset(options, 0, sizeof(*options));
-    options->format.text = 1;
+    options->format = SOC2_OUTPUT_TEXT;
     options->input_format = SOC2_FORMAT_AUTO;
     argv[0] = scan_label;
 
@@ -254,7 +249,7 @@ parse_result parse_scan_options(scan_options *options, int argc, char **argv)
     }
     /* Only the HTML report has a title; ignoring the option would hide a
      * mistaken --format. */
-    if (options->title && (options->format.text || options->format.format != SOC2_OUTPUT_HTML)) {
+    if (options->title && options->format != SOC2_OUTPUT_HTML) {
         fputs("soc2 scan: --title sets the title of the HTML report; add --format html\n",
               stderr);
         print_usage_hint("scan");
@@ -274,7 +269,7 @@ parse_result parse_rules_options(rules_options *options, int argc, char **argv)
     };
 
     memset(options, 0, sizeof(*options));
-    options->format.text = 1;
+    options->format = SOC2_OUTPUT_TEXT;
     argv[0] = rules_label;
 
     int option;

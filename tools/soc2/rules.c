@@ -139,7 +139,7 @@ int run_rules(int argc, char **argv)
     }
 
     int rc;
-    if (!options.format.text) {
+    if (options.format == SOC2_OUTPUT_JSON) {
         rc = soc2_engine_write_rules(engine, SOC2_OUTPUT_JSON, write_to_stream, stdout);
         if (rc != SOC2_OK && rc != SOC2_EUSER)
             print_library_error(NULL);

@@ -132,8 +132,7 @@ static int wants_color(FILE *stream)
     return isatty(fileno(stream)) && !(no_color && no_color[0] != '\0');
 }
 
-static int write_report(const scan_options *options, const soc2_report *report,
-                        const soc2_snapshot *snapshot, const scan_totals *totals)
+static int write_report(const scan_options *options, const soc2_report *report)
 {
     FILE *stream = stdout;
     const char *stream_name = "standard output";
@@ -147,25 +146,22 @@ static int write_report(const scan_options *options, const soc2_report *report,
         }
     }
 
-    int rc;
-    if (!options->format.text) {
-        /* Relative input paths are relative to the working folder, which
-         * SARIF names as their base. */
-        char folder[4096];
-        soc2_write_options write_options = SOC2_WRITE_OPTIONS_INIT;
-        write_options.title = options->title;
-        if (getcwd(folder, sizeof(folder)))
-            write_options.source_root = folder;
-        rc = soc2_report_write(report, options->format.format, &write_options, write_to_stream,
-                               stream);
-        /* SOC2_EUSER means a write failed; finish_output reports it. */
-        if (rc != SOC2_OK && rc != SOC2_EUSER)
-            print_library_error(NULL);
-        rc = rc == SOC2_OK ? 0 : -1;
-    } else {
-        rc = write_text_report(stream, report, snapshot, totals, options->verbose,
-                               wants_color(stream));
-    }
+    /* Relative input paths are relative to the working folder, which SARIF
+     * names as their base. */
+    char folder[4096];
+    soc2_write_options write_options = SOC2_WRITE_OPTIONS_INIT;
+    write_options.title = options->title;
+    if (getcwd(folder, sizeof(folder)))
+        write_options.source_root = folder;
+    if (options->verbose)
+        write_options.flags |= SOC2_WRITE_PASSED;
+    if (options->format == SOC2_OUTPUT_TEXT && wants_color(stream))
+        write_options.flags |= SOC2_WRITE_COLOR;
+    int rc = soc2_report_write(report, options->format, &write_options, write_to_stream, stream);
+    /* SOC2_EUSER means a write failed; finish_output reports it. */
+    if (rc != SOC2_OK && rc != SOC2_EUSER)
+        print_library_error(NULL);
+    rc = rc == SOC2_OK ? 0 : -1;
 
     if (finish_output(stream, stream_name) < 0)
         rc = -1;
@@ -222,12 +218,7 @@ static int scan(const scan_options *options, const soc2_engine *engine)
         return CLI_EXIT_BAD_INPUT;
     }
 
-    scan_totals totals = {
-        .rule_count = options->rule_ids.count > 0 ? options->rule_ids.count
-                                                  : soc2_engine_rule_count(engine),
-        .file_count = file_count,
-    };
-    int write_failed = write_report(options, report, inputs.snapshot, &totals) < 0;
+    int write_failed = write_report(options, report) < 0;
     size_t fail_count = soc2_report_count(report, SOC2_FINDING_FAIL);
 
     soc2_report_free(report);
