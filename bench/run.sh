@@ -29,3 +29,14 @@ for groups in 1000 5000 25000; do
     printf '%10d %10.1f %12s %12s %14.0f %14.0f\n' $((groups * 4)) "$(echo "$size / 1048576" | bc -l)" \
         "$parse_s" "$scan_s" "$(echo "$parse_kb / 1024" | bc -l)" "$(echo "$scan_kb / 1024" | bc -l)"
 done
+
+echo
+printf '%10s %10s %12s %14s\n' "group rules" "file MB" "scan s" "scan peak MB"
+for rules in 2500 10000 40000; do
+    plan="$work/rules-$rules.json"
+    python3 "$top/bench/generate_group_rules.py" "$rules" "$plan"
+    size=$(stat -c %s "$plan")
+    set -- $(measure "$build/tools/soc2/soc2" scan --format json --output "$work/report.json" "$plan")
+    printf '%10d %10.1f %12s %14.0f\n' "$rules" "$(echo "$size / 1048576" | bc -l)" "$1" \
+        "$(echo "$2 / 1024" | bc -l)"
+done

@@ -369,7 +369,7 @@ static void blame_membership(const condition *c, const cursor *at, const candida
     cursor chain[PATH_MAX_STEPS + 1];
     if (s->kind == SOURCE_FOLLOW && at) {
         result_set(out, TV_UNKNOWN, cursor_follow(chain, at, &s->path));
-        result_note(out, "which resource %s refers to is not known until apply",
+        result_note(out, "which resource %s refers to is not known",
                     s->path.count ? s->path.text : "the value");
         return;
     }
@@ -377,7 +377,7 @@ static void blame_membership(const condition *c, const cursor *at, const candida
     cursor root;
     cursor_root(&root, cand->resource);
     result_set(out, TV_UNKNOWN, cursor_follow(chain, &root, remote));
-    result_note(out, "whether %s refers to %s is not known until apply", cand->resource->address,
+    result_note(out, "whether %s refers to %s is not known", cand->resource->address,
                 at ? at->resource->address : "it");
 }
 
@@ -388,7 +388,7 @@ static void eval_candidate(const condition *c, const eval_ctx *ctx, const cursor
         cursor chain[PATH_MAX_STEPS + 1];
         result_set(out, TV_UNKNOWN,
                    at ? cursor_follow(chain, at, &c->u.quant.source.path) : NULL);
-        result_note(out, "a reference is not known until apply");
+        result_note(out, "which resource it refers to is not known");
         return;
     }
     cursor root;

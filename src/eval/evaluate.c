@@ -53,8 +53,22 @@ static soc2_finding_status status_of(tv value)
  * what the deciding operator noted in brackets. A rule without a failure
  * message fails with "Fails: <title>", since titles state the compliant
  * case ("Trails validate their log files"). */
+/* Returns why a value is not known, from the input that contains it: a
+ * plan leaves values to apply, a template to the stack's deployment, and
+ * AWS Config leaves out settings it does not record. */
+static const char *unknown_reason(const soc2_resource *holder)
+{
+    switch (holder && holder->document ? holder->document->format : SOC2_FORMAT_AUTO) {
+    case SOC2_FORMAT_TERRAFORM_PLAN: return " until apply";
+    case SOC2_FORMAT_CLOUDFORMATION: return " until the stack is deployed";
+    case SOC2_FORMAT_AWS_CONFIG: return ": AWS Config did not record it";
+    default: return "";
+    }
+}
+
 static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
-                             const char *path, const soc2_resource *evidence, const char *note)
+                             const char *path, const soc2_resource *evidence,
+                             const soc2_resource *holder, const char *note)
 {
     strbuf m = STRBUF_INIT;
     switch (status) {
@@ -68,9 +82,9 @@ static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
             sb_printf(&m, "Fails: %s", rule->title);
         break;
     case SOC2_FINDING_UNKNOWN:
-        sb_printf(&m, "Not decided: %s depends on %s%s%s, whose value is not known",
+        sb_printf(&m, "Not decided: %s depends on %s%s%s, whose value is not known%s",
                   rule->title, evidence ? evidence->address : "", evidence && *path ? "." : "",
-                  *path ? path : (evidence ? "" : "a value"));
+                  *path ? path : (evidence ? "" : "a value"), unknown_reason(holder));
         break;
     default:
         sb_printf(&m, "Could not be evaluated: %s", rule->title);
@@ -117,10 +131,10 @@ static int add_finding(soc2_report *report, const soc2_rule *rule, const soc2_re
     soc2_finding_status status = status_of(r->value);
     const soc2_resource *evidence = evidence_of(subject, r);
     char *path = strdup(sb_str(&r->path));
+    const soc2_resource *owner = r->resource ? r->resource : subject;
     char *message = compose_message(rule, status, sb_str(&r->path),
                                     r->resource && r->resource != subject ? r->resource : NULL,
-                                    sb_str(&r->note));
-    const soc2_resource *owner = r->resource ? r->resource : subject;
+                                    owner, sb_str(&r->note));
     return report_add(report, rule, subject, status, path, evidence, owner, message);
 }
 

@@ -81,12 +81,17 @@ static int optional_string(soc2_loader *l, config_item *it, const char *key, con
     *out = NULL;
     if (!value || json_is_null(value))
         return SOC2_OK;
-    if (json_is_string(value)) {
+    /* Types, IDs, names and ARNs are C strings from here on: a NUL would
+     * cut one short without a word. */
+    int has_nul = json_is_string(value) &&
+                  strlen(json_string_value(value)) != json_string_length(value);
+    if (json_is_string(value) && !has_nul) {
         *out = json_string_value(value);
         return SOC2_OK;
     }
     size_t mark = awsconfig_place_step(&it->place, key);
-    int rc = awsconfig_fail(l, &it->place, "%s must be a string", key);
+    int rc = has_nul ? awsconfig_fail(l, &it->place, "%s must not contain a NUL character", key)
+                     : awsconfig_fail(l, &it->place, "%s must be a string", key);
     awsconfig_place_restore(&it->place, mark);
     return rc;
 }

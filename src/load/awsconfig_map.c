@@ -116,6 +116,7 @@ typedef struct map_context {
     strbuf path;    /* the attribute path being written */
     int as_written; /* keep member names as written (a type the table does
                        not name) instead of their snake_case spelling */
+    const json_t *object; /* the object whose members are being mapped */
 } map_context;
 
 static int map_shape(map_context *c, const json_t *shape, json_t *object, awsconfig_place *place,
@@ -142,6 +143,23 @@ static const char *value_kind(const json_t *value)
     }
 }
 
+/* Returns whether each member named in `siblings` (member: sibling name)
+ * of `element` equals the sibling member of `object`, which contains the
+ * list. A sibling that is absent or null matches nothing. */
+static int matches_siblings(const json_t *element, const json_t *siblings, const json_t *object)
+{
+    if (!json_is_object(element) || !json_object_size(siblings))
+        return 0;
+    const char *key;
+    json_t *sibling;
+    json_object_foreach((json_t *)siblings, key, sibling) {
+        const json_t *wanted = json_object_get(object, json_string_value(sibling));
+        if (!wanted || json_is_null(wanted) || !json_equal(json_object_get(element, key), wanted))
+            return 0;
+    }
+    return 1;
+}
+
 static int matches_where(const json_t *element, const json_t *where)
 {
     if (!json_is_object(element))
@@ -156,11 +174,13 @@ static int matches_where(const json_t *element, const json_t *where)
 }
 
 /* Selects the values a rule reads: the elements of a list (or the value
- * itself), filtered by "where" and narrowed by "pluck" and "single". */
+ * itself), filtered by "where" or "or_where_sibling" and narrowed by
+ * "pluck" and "single". `object` contains the list. */
 static int select_values(const json_t *rule, json_t *value, const awsconfig_place *place,
-                         sourced_list *out)
+                         const json_t *object, sourced_list *out)
 {
     const json_t *where = json_object_get(rule, "where");
+    const json_t *siblings = json_object_get(rule, "or_where_sibling");
     const char *pluck = json_string_value(json_object_get(rule, "pluck"));
     out->is_list = json_is_array(value);
 
@@ -175,7 +195,7 @@ static int select_values(const json_t *rule, json_t *value, const awsconfig_plac
 
     for (size_t i = 0; i < all.count && rc == 0; i++) {
         json_t *v = all.items[i].value;
-        if (where && !matches_where(v, where))
+        if (where && !matches_where(v, where) && !matches_siblings(v, siblings, object))
             continue;
         if (pluck && json_is_object(v)) {
             json_t *member = json_object_get(v, pluck);
@@ -202,6 +222,10 @@ static int transform_strings(map_context *c, const json_t *rule, const char *pro
 {
     int decode = json_object_get(rule, "decode") != NULL;
     const char *suffix = json_string_value(json_object_get(rule, "strip_suffix"));
+    /* The message names the member that contains the text, such as
+     * "document" of each element of policyVersionList. */
+    const char *pluck = json_string_value(json_object_get(rule, "pluck"));
+    const char *member = pluck ? pluck : property;
     for (size_t i = 0; i < values->count; i++) {
         sourced *s = &values->items[i];
         if (!json_is_string(s->value))
@@ -218,12 +242,12 @@ static int transform_strings(map_context *c, const json_t *rule, const char *pro
                 return awsconfig_fail(c->loader, &s->place,
                                       "%s is not a valid URL-encoded document: the \"%%\" at "
                                       "character %ld is not followed by two hexadecimal digits",
-                                      property, bad + 1);
+                                      member, bad + 1);
             if (!replaced)
                 return awsconfig_fail(c->loader, &s->place,
                                       "%s is not a valid URL-encoded document: it decodes to "
                                       "bytes that are not UTF-8 text",
-                                      property);
+                                      member);
         }
         if (suffix) {
             const char *current = replaced ? json_string_value(replaced) : text;
@@ -469,7 +493,7 @@ static int apply_rule(map_context *c, const json_t *rule, const char *property, 
 
     sourced_list values = {0};
     strbuf name = STRBUF_INIT;
-    int rc = select_values(rule, value, place, &values);
+    int rc = select_values(rule, value, place, c->object, &values);
     if (rc == SOC2_OK)
         rc = transform_strings(c, rule, property, &values);
     if (rc == SOC2_OK && attribute_name(rule, property, &values, &name) < 0)
@@ -534,6 +558,8 @@ static int map_shape(map_context *c, const json_t *shape, json_t *object, awscon
                      json_t *out)
 {
     const json_t *rules = json_object_get(shape, "properties");
+    const json_t *outer = c->object;
+    c->object = object;
     int rc = SOC2_OK;
     const char *property;
     json_t *value;
@@ -543,9 +569,10 @@ static int map_shape(map_context *c, const json_t *shape, json_t *object, awscon
                                            : map_member(c, rules, property, value, place, out);
         awsconfig_place_restore(place, mark);
         if (rc != SOC2_OK)
-            return rc;
+            break;
     }
-    return add_constants(shape, out);
+    c->object = outer;
+    return rc != SOC2_OK ? rc : add_constants(shape, out);
 }
 
 /* Maps the supplementary configuration. The Config API returns each value

@@ -66,6 +66,8 @@ static int check_rule_member(const awsconfig_mapping *m, const char *key, const 
         *ok = json_is_boolean(value);
     } else if (strcmp(key, "values") == 0 || strcmp(key, "where") == 0) {
         *ok = json_is_object(value);
+    } else if (strcmp(key, "or_where_sibling") == 0) {
+        *ok = is_string_map(value);
     } else if (strcmp(key, "prefixes") == 0) {
         *ok = is_string_map(value);
     } else if (strcmp(key, "decode") == 0) {

@@ -3,13 +3,15 @@
  * Resources, with intrinsic functions resolved (cfn_intrinsics.c) and
  * properties renamed onto the canonical model (cfn_map.c). This file
  * contains the template's sections, its conditions, the unknown-value
- * markers and the resource loop. Values known only once the stack exists
+ * markers and the resource loop; cfn_dependencies.c searches for circular
+ * dependencies between resources. Values known only once the stack exists
  * become unknown, and the references they carry become the resource's
  * references. Each resource records where it and its attributes are in the
  * template (cfn_sources.c).
  *
  * NOTE: transforms (AWS::Serverless, AWS::LanguageExtensions, macros) are
  * not expanded; their resources are loaded as written. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -746,14 +748,15 @@ static int fail_resource(cfn_template *t, const char *logical_id, const char *me
 /* Decides whether CloudFormation would create the resource: a resource
  * whose Condition is false is not created, one whose Condition cannot be
  * decided from the template is kept. */
-static int resource_is_created(cfn_template *t, const char *logical_id, json_t *resource,
-                               int *created)
+int cfn_resource_is_created(cfn_template *t, const char *logical_id, json_t *resource,
+                            int *created)
 {
     json_t *condition = json_object_get(resource, "Condition");
     *created = 1;
     if (!condition)
         return SOC2_OK;
-    if (!json_is_string(condition))
+    if (!json_is_string(condition) ||
+        strlen(json_string_value(condition)) != json_string_length(condition))
         return fail_resource(t, logical_id, "Condition", "Condition must be a condition name");
 
     strbuf ptr = STRBUF_INIT;
@@ -770,7 +773,7 @@ static int resource_is_created(cfn_template *t, const char *logical_id, json_t *
 
 /* Writes "/Resources/<logical_id>", extended by `member` when it is not
  * NULL. */
-static void resource_pointer(strbuf *ptr, const char *logical_id, const char *member)
+void cfn_resource_pointer(strbuf *ptr, const char *logical_id, const char *member)
 {
     sb_puts(ptr, "/Resources");
     json_pointer_append(ptr, logical_id);
@@ -792,7 +795,7 @@ static int resolve_properties(cfn_template *t, const char *logical_id, json_t *r
     }
 
     strbuf ptr = STRBUF_INIT;
-    resource_pointer(&ptr, logical_id, "Properties");
+    cfn_resource_pointer(&ptr, logical_id, "Properties");
     t->resource_id = logical_id;
     t->trace = trace;
     int rc = ptr.failed ? error_nomem() : cfn_resolve(t, properties, &ptr, out);
@@ -846,7 +849,7 @@ static int resolve_and_map(cfn_template *t, const cfn_mapping *mapping, const ch
 {
     cfn_trace trace;
     strbuf ptr = STRBUF_INIT;
-    resource_pointer(&ptr, logical_id, "Properties");
+    cfn_resource_pointer(&ptr, logical_id, "Properties");
     int failed = ptr.failed || cfn_trace_init(&trace, sb_str(&ptr)) < 0;
     sb_free(&ptr);
     if (failed)
@@ -892,7 +895,7 @@ static int add_resource(cfn_template *t, const char *logical_id, const char *typ
         rc = loader_add_reference(t->loader, r, f.references[i].path, f.references[i].target);
     if (rc == SOC2_OK) {
         strbuf ptr = STRBUF_INIT;
-        resource_pointer(&ptr, logical_id, NULL);
+        cfn_resource_pointer(&ptr, logical_id, NULL);
         rc = ptr.failed ? error_nomem() : cfn_record_sources(r, sb_str(&ptr), sources);
         sb_free(&ptr);
     }
@@ -909,15 +912,16 @@ static int load_resource(cfn_template *t, const cfn_mapping *mapping, const char
     if (!json_is_object(resource))
         return fail_resource(t, logical_id, NULL,
                              "a resource must be an object with a Type and Properties");
-    const char *source_type = json_string_value(json_object_get(resource, "Type"));
-    if (!source_type)
-        return fail_resource(t, logical_id, json_object_get(resource, "Type") ? "Type" : NULL,
+    const json_t *type_value = json_object_get(resource, "Type");
+    const char *source_type = json_string_value(type_value);
+    if (!source_type || strlen(source_type) != json_string_length(type_value))
+        return fail_resource(t, logical_id, type_value ? "Type" : NULL,
                              "Type must be a resource type name such as AWS::S3::Bucket");
     /* Other members (DependsOn, Metadata, DeletionPolicy, ...) do not
      * describe the resource's configuration and are not read. */
 
     int created;
-    int rc = resource_is_created(t, logical_id, resource, &created);
+    int rc = cfn_resource_is_created(t, logical_id, resource, &created);
     if (rc != SOC2_OK || !created)
         return rc;
 
@@ -943,6 +947,8 @@ int cfn_load(soc2_loader *loader, json_t *root)
     cfn_mapping mapping = {0};
     int rc = cfn_template_init(&t, loader, root);
     if (rc == SOC2_OK)
+        rc = cfn_check_function_names(&t, root);
+    if (rc == SOC2_OK)
         rc = cfn_mapping_load(&mapping);
 
     const char *logical_id;
@@ -954,6 +960,8 @@ int cfn_load(soc2_loader *loader, json_t *root)
                 break;
         }
     }
+    if (rc == SOC2_OK)
+        rc = cfn_check_dependencies(&t);
 
     cfn_mapping_free(&mapping);
     cfn_template_release(&t);

@@ -1,7 +1,10 @@
 /* The CloudFormation adapter's internal interface. cfn.c reads the template
- * and creates the resources, cfn_intrinsics.c resolves intrinsic functions
- * and conditions, and cfn_map.c renames resolved properties onto the
- * canonical model as src/load/mappings/cloudformation.json describes.
+ * and creates the resources, and cfn_dependencies.c rejects circular
+ * dependencies between them. cfn_functions.c checks the names of intrinsic
+ * functions, cfn_intrinsics.c resolves them and conditions, cfn_walk.c
+ * visits a template's values, and cfn_map.c renames resolved properties
+ * onto the canonical model as src/load/mappings/cloudformation.json
+ * describes.
  * cfn_sources.c keeps the source map: where in the template each resolved
  * value and each attribute comes from.
  *
@@ -181,6 +184,10 @@ int cfn_is_list_parameter_type(const char *type);
 /* Appends a string, number or boolean as text, as Fn::Sub, Fn::Join and
  * Fn::Equals see it. Returns -1 for other values. */
 int cfn_append_scalar(strbuf *out, const json_t *value);
+/* Returns the start of the text from `start` to `end` without the spaces
+ * around it, and its length in *length: the name of an Fn::Sub
+ * placeholder "${ Name }". */
+const char *cfn_trim_spaces(const char *start, const char *end, size_t *length);
 /* Returns the key of an object with exactly one member, or NULL. */
 const char *cfn_single_key(const json_t *value);
 /* Rejects an object that has an intrinsic function key beside other
@@ -193,6 +200,63 @@ int cfn_check_function_alone(cfn_template *template, const json_t *value, strbuf
  * control characters escaped, and cut to its first 64 bytes and "…" when it
  * is longer. */
 void cfn_append_quoted(strbuf *out, const char *text, size_t length);
+
+/* Walking a template value in document order with an explicit stack, so
+ * that nesting costs no C stack. */
+
+typedef struct cfn_walk_frame {
+    json_t *value;
+    size_t parent_length; /* length of the pointer of the value that scheduled it */
+    const char *key;      /* a key to append to that pointer, or NULL */
+    long index;           /* then an index to append, or -1 */
+} cfn_walk_frame;
+
+typedef struct cfn_walker {
+    cfn_walk_frame *frames; /* values still to visit, the last one next */
+    size_t count, cap;
+    strbuf pointer; /* the JSON pointer of the value being visited */
+} cfn_walker;
+
+/* Called for each value visited, with its pointer in walker->pointer. It
+ * clears *descend to skip the members or elements of the value, and may
+ * then schedule some of them itself with cfn_walk_push(). A status other
+ * than SOC2_OK stops the walk. */
+typedef int (*cfn_visit_fn)(cfn_walker *walker, json_t *value, void *context, int *descend);
+
+/* Visits `value`, which sits at `pointer`, and every value inside it in
+ * document order. Returns SOC2_OK, the first other status `visit` returned,
+ * or SOC2_ENOMEM. */
+int cfn_walk(json_t *value, const char *pointer, cfn_visit_fn visit, void *context);
+/* Schedules `value`, found at the visited value's pointer extended by `key`
+ * and `index` (NULL, or a negative index, adds nothing). The value pushed
+ * last is visited first. Returns 0, or -1 when memory runs out. */
+int cfn_walk_push(cfn_walker *walker, json_t *value, const char *key, long index);
+
+/* Checks that every object of Resources, Outputs, Conditions and Rules that
+ * has one key starting with Fn:: names a function CloudFormation defines.
+ * Returns SOC2_OK, SOC2_ENOMEM, or SOC2_EFORMAT through loader_fail() at
+ * the first unknown function, such as {"Fn::Bogus": 1} or the YAML tag
+ * !Bogus. */
+int cfn_check_function_names(cfn_template *template, json_t *root);
+
+/* Resources (cfn.c). */
+
+/* Sets *created to whether CloudFormation creates the resource: it has no
+ * Condition, or one that is not false. Returns SOC2_OK, SOC2_ENOMEM, or
+ * SOC2_EFORMAT through loader_fail() for a Condition that is not a
+ * condition name or that cannot be evaluated. */
+int cfn_resource_is_created(cfn_template *template, const char *logical_id, json_t *resource,
+                            int *created);
+
+/* Appends the JSON pointer of a resource, or of its `member` unless NULL,
+ * to `pointer`. */
+void cfn_resource_pointer(strbuf *pointer, const char *logical_id, const char *member);
+
+/* Fails the load when the dependencies between resources (Ref, Fn::GetAtt,
+ * Fn::Sub placeholders and DependsOn) form a cycle, which CloudFormation
+ * rejects (cfn_dependencies.c). Returns SOC2_OK, SOC2_ENOMEM, or
+ * SOC2_EFORMAT through loader_fail() naming the resources of the cycle. */
+int cfn_check_dependencies(cfn_template *template);
 
 /* Mapping onto the canonical model. */
 

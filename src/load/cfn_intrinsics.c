@@ -9,7 +9,20 @@
 
 #include "cfn.h"
 #include "../core/error.h"
+#include "../util/array.h"
 #include "../util/jsonpos.h"
+
+
+const char *cfn_trim_spaces(const char *start, const char *end, size_t *length)
+{
+    while (start < end && isspace((unsigned char)*start))
+        start++;
+    size_t n = (size_t)(end - start);
+    while (n && isspace((unsigned char)start[n - 1]))
+        n--;
+    *length = n;
+    return start;
+}
 
 /* Pseudo parameters other than AWS::NoValue. Their values depend on the
  * account, region and stack. */
@@ -459,12 +472,8 @@ static int substitute(cfn_template *t, const char *text, json_t *variables, strb
             break;
         }
 
-        const char *start = p + 2;
-        while (start < end && isspace((unsigned char)*start))
-            start++;
-        size_t length = (size_t)(end - start);
-        while (length && isspace((unsigned char)start[length - 1]))
-            length--;
+        size_t length;
+        const char *start = cfn_trim_spaces(p + 2, end, &length);
         char *name = strndup(start, length);
         if (!name) {
             rc = error_nomem();
@@ -881,9 +890,12 @@ static int resolve_intrinsic(cfn_template *t, const char *name, json_t *arg, str
         rc = fn_condition_value(t, name, arg, ptr, out);
         handled = 1;
     }
-    /* NOTE: other functions (Fn::Transform, the AWS::LanguageExtensions
-     * Fn::Length, Fn::ToJsonString and Fn::ForEach) are not expanded; their
-     * value is unknown and refers to no resource. */
+    /* NOTE: the other functions CloudFormation defines are not expanded:
+     * Fn::Transform, Fn::GetStackOutput, the AWS::LanguageExtensions
+     * Fn::Length, Fn::ToJsonString and Fn::ForEach, and the rule functions.
+     * Their value is unknown and refers to no resource. Names CloudFormation
+     * does not define never get here, because cfn_check_function_names()
+     * rejects them first. */
     if (!handled)
         rc = cfn_make_unknown(t, NULL, NULL, 0, out);
     sb_truncate(ptr, mark);
@@ -891,55 +903,6 @@ static int resolve_intrinsic(cfn_template *t, const char *name, json_t *arg, str
     t->trace = trace;
     if (rc == SOC2_OK && trace && !is_if && cfn_trace_add(trace, sb_str(ptr), 1) < 0)
         rc = error_nomem();
-    return rc;
-}
-
-/* Returns whether `key` names an intrinsic function: Ref, Fn::..., and
- * where a condition is expected also Condition. Elsewhere Condition is an
- * ordinary key, as in an IAM policy statement. Fn::ForEach::LoopName keys of
- * the AWS::LanguageExtensions transform may sit beside other keys, so they
- * do not count. */
-static int is_function_key(const char *key, int in_condition)
-{
-    if (strncmp(key, "Fn::ForEach::", 13) == 0)
-        return 0;
-    return strcmp(key, "Ref") == 0 || strncmp(key, "Fn::", 4) == 0 ||
-           (in_condition && strcmp(key, "Condition") == 0);
-}
-
-int cfn_check_function_alone(cfn_template *t, const json_t *value, strbuf *ptr, int in_condition)
-{
-    if (!json_is_object(value) || json_object_size(value) < 2)
-        return SOC2_OK;
-
-    const char *function = NULL, *other = NULL;
-    size_t function_length = 0, other_length = 0;
-    const char *key;
-    size_t key_length;
-    json_t *item;
-    json_object_keylen_foreach((json_t *)value, key, key_length, item) {
-        if (!function && is_function_key(key, in_condition)) {
-            function = key;
-            function_length = key_length;
-        } else if (!other) {
-            other = key;
-            other_length = key_length;
-        }
-    }
-    if (!function)
-        return SOC2_OK;
-
-    strbuf function_text = STRBUF_INIT, other_text = STRBUF_INIT;
-    cfn_append_quoted(&function_text, function, function_length);
-    cfn_append_quoted(&other_text, other, other_length);
-    int rc = function_text.failed || other_text.failed
-                 ? error_nomem()
-                 : cfn_fail_at(t, ptr, NULL, -1,
-                               "the intrinsic function %s must be the only key of its object, "
-                               "but the object also has the key %s",
-                               sb_str(&function_text), sb_str(&other_text));
-    sb_free(&function_text);
-    sb_free(&other_text);
     return rc;
 }
 
@@ -1068,3 +1031,4 @@ int cfn_resolve(cfn_template *t, json_t *value, strbuf *ptr, json_t **out)
     }
     return rc;
 }
+

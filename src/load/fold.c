@@ -5,6 +5,7 @@
  * block has (docs/canonical-model.md), and carries the child's unknown
  * values, references and origin along. The child stays in the document,
  * marked as folded into its parent. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,10 @@ static const child_kind child_kinds[] = {
 typedef struct fold_state {
     soc2_loader *loader;
     strmap by_identity; /* "<type>\n<identity>" -> first resource with it */
+    /* Known elements of the lists children fold onto, to fold a child equal
+     * to one onto it: "<parent>\n<attribute>\n<block key>" -> index + 1. */
+    strmap elements;
+    strmap indexed_lists; /* "<parent>\n<attribute>\n" -> the parent, once indexed */
     strbuf key;
 } fold_state;
 
@@ -512,44 +517,105 @@ static int is_unset_list(const json_t *value)
     return !value || json_is_null(value) || (json_is_array(value) && json_array_size(value) == 0);
 }
 
-/* Returns whether two inline blocks are equal, counting a member that is
- * null or absent equal to an empty list. An aws_security_group_rule that
- * leaves ipv6_cidr_blocks unset has null there in plans and states, but its
- * group's ingress list, read back from AWS, has []. */
-static int blocks_equal(const json_t *a, const json_t *b)
+/* Writes the key that two inline blocks share when they are equal,
+ * counting a member that is null or absent equal to an empty list: their
+ * compact JSON with keys sorted and such members left out. An
+ * aws_security_group_rule that leaves ipv6_cidr_blocks unset has null there
+ * in plans and states, but its group's ingress list, read back from AWS,
+ * has []. Returns 0, or -1 when memory runs out. */
+static int block_key(strbuf *key, const json_t *block)
 {
-    if (!json_is_object(a) || !json_is_object(b))
-        return json_equal((json_t *)a, (json_t *)b);
-
-    const char *key;
-    const json_t *value;
-    json_object_foreach((json_t *)a, key, value) {
-        const json_t *other = json_object_get(b, key);
-        if (!(is_unset_list(value) && is_unset_list(other)) &&
-            !json_equal((json_t *)value, (json_t *)other))
-            return 0;
+    json_t *trimmed = NULL;
+    if (json_is_object(block)) {
+        if (!(trimmed = json_object()))
+            return -1;
+        const char *member;
+        json_t *value;
+        json_object_foreach((json_t *)block, member, value) {
+            if (!is_unset_list(value) && json_object_set(trimmed, member, value) < 0) {
+                json_decref(trimmed);
+                return -1;
+            }
+        }
     }
-    json_object_foreach((json_t *)b, key, value) {
-        if (!json_object_get(a, key) && !is_unset_list(value))
-            return 0;
-    }
-    return 1;
+    char *text = json_dumps(trimmed ? trimmed : block,
+                            JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    json_decref(trimmed);
+    if (!text)
+        return -1;
+    sb_puts(key, text);
+    free(text);
+    return key->failed ? -1 : 0;
 }
 
-/* Returns the index of the first element of the parent's `list` that equals
- * `value` and has no unknown part, or the list's size when none does. */
-static size_t find_equal_element(const soc2_resource *parent, const char *attribute,
-                                 const json_t *list, const json_t *value)
+/* Starts the index key of an element of the parent's list `attribute`. */
+static void element_key_prefix(strbuf *key, const soc2_resource *parent, const char *attribute)
 {
+    sb_reset(key);
+    sb_puts(key, parent->address);
+    sb_putc(key, '\n');
+    sb_puts(key, attribute);
+    sb_putc(key, '\n');
+}
+
+/* Records element `index` of the parent's list `attribute` in the index of
+ * known elements, unless an equal element came first. */
+static int index_element(fold_state *st, const soc2_resource *parent, const char *attribute,
+                         const json_t *element, size_t index)
+{
+    element_key_prefix(&st->key, parent, attribute);
+    if (block_key(&st->key, element) < 0)
+        return -1;
+    strmap_entry *e = strmap_upsert(&st->elements, sb_str(&st->key), st->key.len);
+    if (!e)
+        return -1;
+    if (!e->value)
+        e->value = (void *)(uintptr_t)(index + 1);
+    return 0;
+}
+
+/* Indexes, the first time a child folds onto the parent's list
+ * `attribute`, the elements the parent itself has that have no unknown
+ * part. */
+static int index_parent_list(fold_state *st, const soc2_resource *parent, const char *attribute,
+                             const json_t *list)
+{
+    element_key_prefix(&st->key, parent, attribute);
+    strmap_entry *e = strmap_upsert(&st->indexed_lists, sb_str(&st->key), st->key.len);
+    if (!e)
+        return -1;
+    if (e->value)
+        return 0;
+    e->value = (void *)parent;
+
     cursor root, at, element;
     cursor_root(&root, parent);
     cursor_child_key(&at, &root, attribute);
     for (size_t i = 0; i < json_array_size(list); i++) {
         cursor_child_index(&element, &at, i);
-        if (!element.mask && blocks_equal(json_array_get(list, i), value))
-            return i;
+        if (!element.mask && index_element(st, parent, attribute, json_array_get(list, i), i) < 0)
+            return -1;
     }
-    return json_array_size(list);
+    return 0;
+}
+
+/* Finds the first element of the parent's `list` that equals `value` and
+ * has no unknown part. Sets *index to it, or to the list's size when none
+ * does. Returns 0, or -1 when memory runs out. */
+static int find_equal_element(fold_state *st, const soc2_resource *parent,
+                              const char *attribute, const json_t *list, const json_t *value,
+                              size_t *index)
+{
+    *index = json_array_size(list);
+    if (index_parent_list(st, parent, attribute, list) < 0)
+        return -1;
+    element_key_prefix(&st->key, parent, attribute);
+    if (block_key(&st->key, value) < 0)
+        return -1;
+    uintptr_t found = (uintptr_t)strmap_getn(&st->elements, sb_str(&st->key), st->key.len);
+    if (found)
+        *index = (size_t)(found - 1);
+    return 0;
 }
 
 /* Appends `value` (taken) to the list at `attribute` of the parent and
@@ -589,12 +655,20 @@ static int append_to_list(fold_state *st, soc2_resource *parent, const soc2_reso
      * The rules of a group are a set, so a rule equal to a known element
      * is folded onto that element instead of being listed twice. */
     size_t index = json_array_size(list);
-    if (value_known)
-        index = find_equal_element(parent, attribute, list, value);
-    if (index < json_array_size(list))
+    if (value_known && find_equal_element(st, parent, attribute, list, value, &index) < 0) {
         json_decref(value);
-    else if (json_array_append_new(list, value) < 0)
         return error_nomem();
+    }
+    if (index < json_array_size(list)) {
+        json_decref(value);
+    } else {
+        if (value_known && index_element(st, parent, attribute, value, index) < 0) {
+            json_decref(value);
+            return error_nomem();
+        }
+        if (json_array_append_new(list, value) < 0)
+            return error_nomem();
+    }
     sb_reset(landing);
     sb_puts(landing, attribute);
     path_append_index(landing, index);
@@ -1052,7 +1126,7 @@ static const child_kind *child_kind_of(const char *type)
 
 int fold_document(soc2_loader *loader)
 {
-    fold_state st = {loader, STRMAP_INIT, STRBUF_INIT};
+    fold_state st = {loader, STRMAP_INIT, STRMAP_INIT, STRMAP_INIT, STRBUF_INIT};
     int rc = index_parents(&st) < 0 ? error_nomem() : SOC2_OK;
 
     /* Placeholders are appended as parents are found; they are never
@@ -1068,6 +1142,8 @@ int fold_document(soc2_loader *loader)
     }
 
     strmap_free(&st.by_identity);
+    strmap_free(&st.elements);
+    strmap_free(&st.indexed_lists);
     sb_free(&st.key);
     return rc;
 }

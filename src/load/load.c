@@ -249,6 +249,10 @@ static int parse(const soc2_snapshot *s, const char *name, const char *data, siz
                                "JSON nesting deeper than %d levels", JSON_PARSER_MAX_DEPTH);
     if (length == 0)
         return error_set_input(code, name, 0, 0, NULL, "the document is empty");
+    int nul_line, nul_column;
+    if (json_find_nul(data, length, (size_t)err.position + 1, &nul_line, &nul_column))
+        return error_set_input(code, name, nul_line, nul_column, NULL,
+                               "malformed JSON: a NUL byte, which JSON text cannot hold");
     return error_set_input(code, name, err.line, err.column, NULL, "malformed JSON: %s",
                            err.text);
 }

@@ -122,6 +122,14 @@ static int get_string(plan_reader *pr, const json_t *object, const char *member,
     int rc = get_member(pr, object, member, JSON_STRING, "a string", &value);
     if (rc != SOC2_OK)
         return rc;
+    /* Addresses, types and names are C strings from here on: a NUL in one
+     * would cut it short without a word. */
+    if (value && strlen(json_string_value(value)) != json_string_length(value)) {
+        size_t mark = enter(pr, member);
+        rc = fail_here(pr, SOC2_EFORMAT, "\"%s\" must not contain a NUL character", member);
+        leave(pr, mark);
+        return rc;
+    }
     if (!value && required)
         return fail_here(pr, SOC2_EFORMAT, "the required string \"%s\" is missing", member);
     *out = value ? json_string_value(value) : NULL;

@@ -183,6 +183,14 @@ static int get_string(state_reader *sr, const json_t *object, const char *member
     int rc = get_member(sr, object, member, JSON_STRING, "a string", &value);
     if (rc != SOC2_OK)
         return rc;
+    /* Addresses, types and names are C strings from here on: a NUL in one
+     * would cut it short without a word. */
+    if (value && strlen(json_string_value(value)) != json_string_length(value)) {
+        size_t mark = enter(sr, member);
+        rc = fail_here(sr, SOC2_EFORMAT, "\"%s\" must not contain a NUL character", member);
+        leave(sr, mark);
+        return rc;
+    }
     *out = value ? json_string_value(value) : NULL;
     if (!required)
         return SOC2_OK;

@@ -1,5 +1,6 @@
 /* The JSON report: the complete record of an evaluation. docs/report-json.md
  * describes every field. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <soc2/version.h>
@@ -119,12 +120,9 @@ static json_t *report_json(soc2_report *r, const soc2_write_options *options)
     char when[32];
     format_report_time(when, sizeof(when), r, options);
 
+    /* The findings are written one by one after the rest (see
+     * json_report_write), so the list stays empty here. */
     json_t *findings = json_array();
-    for (size_t i = 0; findings && i < r->count; i++)
-        if (json_array_append_new(findings, finding_json(&r->findings[i])) < 0) {
-            json_decref(findings);
-            findings = NULL;
-        }
 
     json_t *summary = json_pack("{s:I, s:I, s:o, s:o, s:o}", "findings", (json_int_t)r->count,
                                 "rules_evaluated", (json_int_t)r->evaluated_count, "by_status",
@@ -140,8 +138,63 @@ static json_t *report_json(soc2_report *r, const soc2_write_options *options)
                      "findings", findings);
 }
 
+/* Writes `text` with each line after the first indented by four more
+ * spaces: a finding's own JSON placed as an element of the findings list.
+ * JSON strings hold no raw line feeds, so every one is between tokens. */
+static void put_indented(sink *s, const char *text)
+{
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end) {
+            sink_puts(s, line);
+            break;
+        }
+        sink_put(s, line, (size_t)(end - line));
+        sink_put(s, "\n    ", 5);
+        line = end + 1;
+    }
+}
+
+/* Writes the report as jansson would write the whole document, but one
+ * finding at a time, so a report of many findings is never built as one
+ * document and writing needs the memory of one finding. */
 int json_report_write(soc2_report *report, const soc2_write_options *options,
                       soc2_write_callback callback, void *payload)
 {
-    return dump_json(report_json(report, options), callback, payload);
+    json_t *doc = report_json(report, options);
+    char *head = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+    json_decref(doc);
+    if (!head)
+        return error_nomem();
+
+    /* The dump ends with the empty findings list: `[]` and the closing
+     * brace. */
+    static const char tail[] = "[]\n}";
+    size_t length = strlen(head);
+    if (length < sizeof(tail) - 1 || strcmp(head + length - (sizeof(tail) - 1), tail) != 0) {
+        free(head);
+        return error_set(SOC2_ERROR, "the JSON report does not end with its findings");
+    }
+
+    sink s;
+    sink_init(&s, callback, payload);
+    sink_put(&s, head, length - (sizeof(tail) - 1));
+    free(head);
+    sink_puts(&s, report->count ? "[" : "[]");
+    for (size_t i = 0; i < report->count && !s.stopped; i++) {
+        json_t *finding = finding_json(&report->findings[i]);
+        char *text = finding ? json_dumps(finding, JSON_INDENT(2)) : NULL;
+        json_decref(finding);
+        if (!text) {
+            sb_free(&s.pending);
+            return error_nomem();
+        }
+        sink_puts(&s, i ? ",\n    " : "\n    ");
+        put_indented(&s, text);
+        free(text);
+    }
+    if (report->count > 0)
+        sink_puts(&s, "\n  ]");
+    sink_puts(&s, "\n}\n");
+    return sink_finish(&s);
 }

@@ -87,9 +87,19 @@ static int xml_allows(uint32_t c)
     return c != 0xFFFE && c != 0xFFFF;
 }
 
+/* Returns whether the code point is a bidirectional override or isolate,
+ * which can make text read in another order than it is stored (an address
+ * "\u202egnp.exe" shows as "exe.png"). */
+static int reorders_text(uint32_t c)
+{
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
 static void xml_char(sink *s, const char *bytes, size_t length, uint32_t c, int attribute)
 {
-    if (c == 0xFFFD || !xml_allows(c))
+    if (reorders_text(c))
+        sink_printf(s, "\\u%04x", (unsigned)c);
+    else if (c == 0xFFFD || !xml_allows(c))
         sink_puts(s, replacement);
     else if (c == '&')
         sink_puts(s, "&amp;");
@@ -118,8 +128,7 @@ void sink_xml(sink *s, const char *text, int attribute)
  * isolates that can make text read in another order than it is stored. */
 static int terminal_unsafe(uint32_t c)
 {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
-           (c >= 0x2066 && c <= 0x2069);
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || reorders_text(c);
 }
 
 static void terminal_char(sink *s, const char *bytes, size_t length, uint32_t c, int unused)

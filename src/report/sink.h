@@ -29,7 +29,9 @@ void sink_printf(sink *s, const char *fmt, ...) __attribute__((format(printf, 2,
  * not allow become U+FFFD. A carriage return becomes a character reference,
  * because a parser turns a literal one into a line feed, and so do tab and
  * line feed in an attribute (`attribute` nonzero), which attribute
- * normalization would turn into spaces. NULL writes nothing. */
+ * normalization would turn into spaces. The bidirectional overrides and
+ * isolates become the text \uNNNN, so that a reader sees them instead of
+ * text shown in another order than it is stored. NULL writes nothing. */
 void sink_xml(sink *s, const char *text, int attribute);
 
 /* Writes `text` for a terminal: line feed, carriage return and tab as \n,

@@ -45,40 +45,79 @@ static cidr_address host_mask(unsigned prefix, unsigned width)
     return mask;
 }
 
-int cidr_parse(const char *text, size_t length, cidr_block *out)
+/* Parses a decimal number of 1 to 3 digits, without a leading zero unless
+ * it is "0", from text[0, length). Returns the number, or -1 when the text
+ * is not digits or too long, or -2 when it has a leading zero. */
+static int parse_small_decimal(const char *text, size_t length)
+{
+    if (length == 0 || length > 3)
+        return -1;
+    int value = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        value = value * 10 + (text[i] - '0');
+    }
+    return length > 1 && text[0] == '0' ? -2 : value;
+}
+
+/* Parses dotted decimal "a.b.c.d" into four bytes. */
+static cidr_error parse_ipv4(const char *text, size_t length, unsigned char bytes[4])
+{
+    size_t start = 0;
+    for (int i = 0; i < 4; i++) {
+        size_t end = start;
+        while (end < length && text[end] != '.')
+            end++;
+        if ((i < 3) != (end < length))
+            return CIDR_BAD_ADDRESS; /* too few or too many octets */
+        int value = parse_small_decimal(text + start, end - start);
+        if (value == -2)
+            return CIDR_LEADING_ZERO;
+        if (value < 0 || value > 255)
+            return CIDR_BAD_ADDRESS;
+        bytes[i] = (unsigned char)value;
+        start = end + 1;
+    }
+    return CIDR_OK;
+}
+
+/* Parses an IPv6 address in one of the text forms of RFC 4291 section 2.2
+ * into sixteen bytes. inet_pton(3) documents those forms for AF_INET6: up
+ * to four hexadecimal digits a group, one "::", and an optional
+ * dotted-decimal IPv4 address in the last 32 bits. */
+static cidr_error parse_ipv6(const char *text, size_t length, unsigned char bytes[16])
+{
+    char address[INET6_ADDRSTRLEN + 1];
+    if (length >= sizeof(address))
+        return CIDR_BAD_ADDRESS;
+    memcpy(address, text, length);
+    address[length] = '\0';
+    return inet_pton(AF_INET6, address, bytes) == 1 ? CIDR_OK : CIDR_BAD_ADDRESS;
+}
+
+cidr_error cidr_parse(const char *text, size_t length, cidr_block *out)
 {
     if (memchr(text, '\0', length))
-        return 0;
+        return CIDR_BAD_ADDRESS;
 
-    char address[INET6_ADDRSTRLEN + 1];
     const char *slash = memchr(text, '/', length);
     size_t address_length = slash ? (size_t)(slash - text) : length;
-    if (address_length == 0 || address_length >= sizeof(address))
-        return 0;
-    memcpy(address, text, address_length);
-    address[address_length] = '\0';
-
+    int ipv6 = memchr(text, ':', address_length) != NULL;
     unsigned char bytes[16];
-    int ipv6 = strchr(address, ':') != NULL;
-    if (inet_pton(ipv6 ? AF_INET6 : AF_INET, address, bytes) != 1)
-        return 0;
+    cidr_error error = ipv6 ? parse_ipv6(text, address_length, bytes)
+                            : parse_ipv4(text, address_length, bytes);
+    if (error != CIDR_OK)
+        return error;
 
+    /* The EC2 API rejects a security group CIDR without a prefix length
+     * ("CIDR block 1.2.3.4 is malformed"), so a bare address is no block. */
+    if (!slash)
+        return CIDR_NO_PREFIX;
     unsigned width = ipv6 ? 128 : 32;
-    unsigned prefix = width;
-    if (slash) {
-        const char *digits = slash + 1;
-        size_t count = length - address_length - 1;
-        if (count == 0 || count > 3)
-            return 0;
-        prefix = 0;
-        for (size_t i = 0; i < count; i++) {
-            if (digits[i] < '0' || digits[i] > '9')
-                return 0;
-            prefix = prefix * 10 + (unsigned)(digits[i] - '0');
-        }
-        if (prefix > width)
-            return 0;
-    }
+    int prefix = parse_small_decimal(slash + 1, length - address_length - 1);
+    if (prefix < 0 || (unsigned)prefix > width)
+        return CIDR_BAD_PREFIX;
 
     cidr_address value = {0, 0};
     if (ipv6) {
@@ -91,14 +130,14 @@ int cidr_parse(const char *text, size_t length, cidr_block *out)
                     (uint64_t)bytes[2] << 8 | bytes[3];
     }
 
-    cidr_address mask = host_mask(prefix, width);
+    cidr_address mask = host_mask((unsigned)prefix, width);
     out->family = ipv6 ? CIDR_IPV6 : CIDR_IPV4;
-    out->prefix = prefix;
+    out->prefix = (unsigned)prefix;
     out->first.high = value.high & ~mask.high;
     out->first.low = value.low & ~mask.low;
     out->last.high = value.high | mask.high;
     out->last.low = value.low | mask.low;
-    return 1;
+    return CIDR_OK;
 }
 
 int cidr_set_add(cidr_set *set, const cidr_block *block)

@@ -21,11 +21,25 @@ typedef struct cidr_block {
     cidr_address last;  /* the highest */
 } cidr_block;
 
-/* Parses text[0, length) as an IPv4 or IPv6 network in CIDR notation, or a
- * bare address (a network of one, /32 or /128). The address may have host
- * bits set ("10.0.0.5/8" is 10.0.0.0/8). Returns 1 and fills `out`, or 0
- * when the text is not such a network, as when it contains a NUL. */
-int cidr_parse(const char *text, size_t length, cidr_block *out);
+/* Why a string is not a CIDR block. */
+typedef enum cidr_error {
+    CIDR_OK = 0,
+    CIDR_BAD_ADDRESS,  /* neither IPv4 dotted decimal nor an IPv6 text form */
+    CIDR_LEADING_ZERO, /* an IPv4 octet written with a leading zero ("010") */
+    CIDR_NO_PREFIX,    /* an address without "/" and a prefix length */
+    CIDR_BAD_PREFIX    /* a prefix length that is not 0 to 32 (IPv4) or 0 to
+                          128 (IPv6) in decimal without leading zeros */
+} cidr_error;
+
+/* Parses text[0, length) as an IPv4 or IPv6 network in CIDR notation:
+ * "a.b.c.d/n" with four decimal octets from 0 to 255, or an IPv6 address
+ * in an RFC 4291 text form ("2001:db8::/32", "::ffff:10.0.0.0/104") with
+ * "/n". Nothing else is accepted: no white space, no bare address, and no
+ * leading zero in an IPv4 octet or in the prefix length, because parsers
+ * disagree on whether "010" is octal. The address may have host bits set
+ * ("10.0.0.5/8" is 10.0.0.0/8), as the EC2 API accepts it. Returns
+ * CIDR_OK and fills `out`, or the first problem found. */
+cidr_error cidr_parse(const char *text, size_t length, cidr_block *out);
 
 /* A growing list of blocks of both families. */
 typedef struct cidr_set {

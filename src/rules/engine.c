@@ -120,6 +120,10 @@ static int add_document(soc2_engine *e, const char *data, size_t length, const c
     if (!root) {
         if (json_error_code(&jerr) == json_error_out_of_memory)
             return error_nomem();
+        int nul_line, nul_column;
+        if (json_find_nul(data, length, (size_t)jerr.position + 1, &nul_line, &nul_column))
+            return error_set_input(SOC2_EPARSE, name, nul_line, nul_column, NULL,
+                                   "malformed JSON: a NUL byte, which JSON text cannot hold");
         return error_set_input(SOC2_EPARSE, name, jerr.line, jerr.column, NULL,
                                "malformed JSON: %s", jerr.text);
     }

@@ -171,18 +171,81 @@ void iam_set_unknown(eval_result *out, const cursor *statement, const strbuf *wh
                      const char *what)
 {
     set_at(out, TV_UNKNOWN, statement, where);
-    result_note(out, "%s depends on %s, which is not known until apply", what,
-                sb_str(&out->path));
+    result_note(out, "%s depends on it", what);
+}
+
+static const char *plural(size_t count)
+{
+    return count == 1 ? "" : "s";
+}
+
+/* Counts the string items of the element of `statement` whose rendered
+ * path is `path`. Returns 0 when no element has that path. */
+static int count_element_patterns(const cursor *statement, const char *path,
+                                  iam_pattern_counts *counts)
+{
+    static const char *const names[] = {"Action", "NotAction", "Resource", "NotResource"};
+    for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+        cursor element;
+        strbuf rendered = STRBUF_INIT;
+        cursor_child_key(&element, statement, names[n]);
+        cursor_render_path(&element, &rendered);
+        int found = strcmp(sb_str(&rendered), path) == 0;
+        sb_free(&rendered);
+        if (!found)
+            continue;
+
+        size_t count = iam_element_count(&element);
+        const char **patterns = malloc((count ? count : 1) * sizeof(*patterns));
+        if (!patterns)
+            return 0;
+        size_t known = 0;
+        for (size_t i = 0; i < count; i++) {
+            cursor item;
+            if (iam_element_item(&element, i, &item) == IAM_ITEM_STRING)
+                patterns[known++] = json_string_value(item.value);
+        }
+        *counts = iam_patterns_count(patterns, known);
+        free(patterns);
+        return 1;
+    }
+    return 0;
 }
 
 void iam_set_undecided(eval_result *out, const cursor *statement, const strbuf *where,
                        const char *what)
 {
     set_at(out, TV_ERROR, statement, where);
-    result_note(out,
-                "%s has wildcard patterns too many or too intricate to decide whether they "
-                "match every %s; write fewer, simpler patterns",
-                sb_str(&out->path), what);
+    const char *path = sb_str(&out->path);
+
+    /* The coverage tests report no reason, so the note names the sizes
+     * that decide which limit applied.
+     * NOTE: memory running out during the search reads as a search limit. */
+    iam_pattern_counts counts;
+    if (!count_element_patterns(statement, path, &counts) || counts.wildcard_patterns == 0) {
+        result_note(out, "whether %s matches every %s could not be decided because memory ran out",
+                    path, what);
+    } else if (counts.wildcard_chars > IAM_COVER_MAX_WILDCARD_CHARS) {
+        result_note(out,
+                    "%s has %zu wildcard pattern%s with %zu characters in all, more than the %d "
+                    "that the coverage check reads, so whether they match every %s is not "
+                    "decided; write fewer or shorter wildcard patterns",
+                    path, counts.wildcard_patterns, plural(counts.wildcard_patterns),
+                    counts.wildcard_chars, IAM_COVER_MAX_WILDCARD_CHARS, what);
+    } else if (counts.plain_patterns > 0) {
+        result_note(out,
+                    "%s has %zu wildcard pattern%s and %zu pattern%s without a wildcard. "
+                    "Deciding whether they match every %s takes more than the search limits "
+                    "of the coverage check; write fewer, simpler wildcard patterns",
+                    path, counts.wildcard_patterns, plural(counts.wildcard_patterns),
+                    counts.plain_patterns, plural(counts.plain_patterns), what);
+    } else {
+        result_note(out,
+                    "%s has %zu wildcard pattern%s. Deciding whether they match every %s takes "
+                    "more than the search limits of the coverage check; write fewer, simpler "
+                    "wildcard patterns",
+                    path, counts.wildcard_patterns, plural(counts.wildcard_patterns), what);
+    }
 }
 
 void iam_eval_statements(const void *state, const cursor *at, eval_result *out,

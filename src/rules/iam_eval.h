@@ -77,8 +77,8 @@ iam_coverage iam_element_covers(const cursor *element, iam_cover_test test, cons
 tv iam_effect_allows(const cursor *statement, strbuf *where);
 
 /* Sets TV_UNKNOWN on `out` at the rendered path `where` (the statement's
- * path when `where` is empty), with the note "<what> depends on <path>,
- * which is not known until apply". */
+ * path when `where` is empty), with the note "<what> depends on it". The
+ * finding's message says that the value at the path is not known. */
 void iam_set_unknown(eval_result *out, const cursor *statement, const strbuf *where,
                      const char *what);
 

@@ -3,13 +3,22 @@
  * Whether a set of patterns matches every action or every ARN is decided
  * exactly for the names the grammars below describe, not by trying sample
  * names. Each grammar is a small automaton over character classes, and a
- * breadth-first search walks every pair of (grammar state, set of pattern
- * positions) that some name reaches. The patterns cover the grammar when no
- * accepted name leaves the set without a pattern's final position.
+ * breadth-first search walks every triple of (grammar state, set of
+ * wildcard pattern positions, node of the plain names) that some name
+ * reaches. The patterns cover the grammar when no accepted name leaves the
+ * set without a pattern's final position and is not a plain name.
  * Characters that appear in no pattern behave alike, so each class is tried
- * with the characters the patterns name plus one other. The search gives up
- * with IAM_COVER_UNDECIDED beyond MAX_STATES states or MAX_WORK bitset
- * words. */
+ * with the characters the patterns name plus one other.
+ *
+ * Patterns without wildcards ("plain names") match one name each, so they
+ * stay out of the position sets. They are kept in a sorted array, and a
+ * node is the range of it that starts with the name read so far. They cost
+ * the search a state only for a prefix that some plain name starts with.
+ *
+ * The search gives up with IAM_COVER_UNDECIDED when the wildcard patterns
+ * have more than IAM_COVER_MAX_WILDCARD_CHARS characters, or beyond
+ * MAX_STATES states, MAX_STATE_WORDS words of states or MAX_WORK bitset
+ * words read. */
 #include "iam_pattern.h"
 
 #include <ctype.h>
@@ -18,10 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_STATES 16384
-#define MAX_WORK 50000000u   /* bitset words visited over one search */
-#define MAX_POSITIONS 65536  /* pattern positions of all patterns together */
-#define MAX_STATE_WORDS (1u << 21) /* bitset words of all states together */
+#define MAX_STATES (1u << 18)
+#define MAX_WORK 50000000u         /* bitset words visited over one search */
+#define MAX_STATE_WORDS (1u << 21) /* words of all states together: 16 MiB */
 
 /* Matching one string. */
 
@@ -74,10 +82,21 @@ typedef struct grammar {
 #define LOWER "abcdefghijklmnopqrstuvwxyz"
 #define DIGITS "0123456789"
 
-/* "<service>:<Action>", folded to lower case. */
+/* Every state of the grammars below reaches an accepting state that loops,
+ * so each state accepts infinitely many continuations. search_run() relies
+ * on that: once no wildcard pattern can match any longer, the finitely many
+ * plain names leave some accepted name unmatched. */
+
+/* "<service>:<Action>", folded to lower case, because IAM compares both
+ * parts ignoring case. A service prefix is lower-case letters, digits and
+ * hyphens ("s3", "aws-marketplace"). An action name starts with a letter
+ * and continues with letters and digits, as API operation names do
+ * ("GetObject", "ListAllMyBuckets").
+ * NOTE: an action outside this alphabet, should AWS add one, is not
+ * checked, so patterns that miss only such names count as covering. */
 static const grammar_edge action_edges[] = {
     {0, 1, LOWER DIGITS "-"}, {1, 1, LOWER DIGITS "-"}, {1, 2, ":"},
-    {2, 3, LOWER DIGITS},     {3, 3, LOWER DIGITS},
+    {2, 3, LOWER},            {3, 3, LOWER DIGITS},
 };
 static const grammar action_grammar = {action_edges, 5, 1u << 3};
 enum { ACTION_NAME_STATE = 2 };
@@ -98,17 +117,67 @@ static const char *const partitions[] = {
     "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
 };
 
-/* The patterns as one automaton: position j of the concatenation is
- * program[j], with '\0' marking each pattern's final position. */
+/* The plain names, sorted by byte so that the names starting with any one
+ * prefix are a range of the array. */
+
+typedef struct plain_name {
+    const char *text; /* folded to lower case when matching ignores case */
+    size_t length;
+} plain_name;
+
+/* The plain names that start with the `depth` characters read so far:
+ * names[lo, hi), or none when lo == hi, which is stored as {0, 0, 0}. */
+typedef struct name_node {
+    uint64_t lo, hi, depth;
+} name_node;
+
+static int plain_name_order(const void *a, const void *b)
+{
+    const plain_name *x = a, *y = b;
+    size_t common = x->length < y->length ? x->length : y->length;
+    int order = memcmp(x->text, y->text, common);
+    if (order != 0)
+        return order;
+    return x->length < y->length ? -1 : x->length > y->length;
+}
+
+/* The character at `depth` of a name, or -1 when the name ends before it,
+ * which sorts a name before the longer names it starts. */
+static int char_at(const plain_name *name, size_t depth)
+{
+    return name->length > depth ? (unsigned char)name->text[depth] : -1;
+}
+
+/* Returns the first index in [lo, hi) whose char_at(depth) is at least
+ * `c`; char_at() does not decrease over a node's range. */
+static size_t first_at_least(const plain_name *names, size_t lo, size_t hi, size_t depth, int c)
+{
+    while (lo < hi) {
+        size_t middle = lo + (hi - lo) / 2;
+        if (char_at(&names[middle], depth) < c)
+            lo = middle + 1;
+        else
+            hi = middle;
+    }
+    return lo;
+}
+
+/* The patterns: those with a wildcard as one automaton, where position j
+ * of their concatenation is program[j] and '\0' marks each pattern's final
+ * position, and the plain names apart. */
 
 typedef struct matcher {
     char *program;
     size_t positions;
     size_t words; /* uint64_t words of a position set */
     uint64_t *finals;
-    unsigned char literal[256]; /* literal[c]: some pattern has c as a literal */
+    uint64_t *open_ends; /* positions of a `*` that ends its pattern */
+    unsigned char named[256]; /* named[c]: some pattern has c as a literal */
     int fold;
     int has_star;
+    plain_name *names;
+    size_t name_count;
+    char *name_text; /* the folded copies the names point into */
 } matcher;
 
 static void set_bit(uint64_t *set, size_t j)
@@ -116,42 +185,74 @@ static void set_bit(uint64_t *set, size_t j)
     set[j / 64] |= (uint64_t)1 << (j % 64);
 }
 
-/* Returns 0, or -1 when the patterns are too long or memory runs out.
- * Call matcher_free() either way. */
-static int matcher_init(matcher *m, const char *const *patterns, size_t count, int fold)
+static void name_chars(matcher *m, const char *text, size_t length)
+{
+    for (size_t j = 0; j < length; j++) {
+        unsigned char p = (unsigned char)text[j];
+        if (p == '*' || p == '?')
+            continue;
+        m->named[p] = 1;
+        if (m->fold)
+            m->named[tolower(p)] = m->named[toupper(p)] = 1;
+    }
+}
+
+/* Reads the patterns. With `split`, a pattern without `*` or `?` joins the
+ * plain names; without it, every pattern joins the automaton. Sets
+ * m->has_star first, whatever happens next. Returns 0, or -1 when the
+ * automaton's patterns have more than IAM_COVER_MAX_WILDCARD_CHARS
+ * characters or memory runs out. Call matcher_free() either way. */
+static int matcher_init(matcher *m, const char *const *patterns, size_t count, int fold,
+                        int split)
 {
     memset(m, 0, sizeof(*m));
     m->fold = fold;
+    size_t wildcard_chars = 0, plain_chars = 0;
     for (size_t i = 0; i < count; i++) {
-        m->positions += strlen(patterns[i]) + 1;
-        if (m->positions > MAX_POSITIONS)
-            return -1;
+        size_t length = strlen(patterns[i]);
+        if (split && !strpbrk(patterns[i], "*?")) {
+            m->name_count++;
+            plain_chars += length;
+            continue;
+        }
+        m->has_star |= memchr(patterns[i], '*', length) != NULL;
+        wildcard_chars += length;
+        m->positions += length + 1;
     }
+    if (wildcard_chars > IAM_COVER_MAX_WILDCARD_CHARS)
+        return -1;
+
     m->words = m->positions / 64 + 1;
     m->program = malloc(m->positions + 1);
     m->finals = calloc(m->words, sizeof(uint64_t));
-    if (!m->program || !m->finals)
+    m->open_ends = calloc(m->words, sizeof(uint64_t));
+    m->names = malloc((m->name_count ? m->name_count : 1) * sizeof(*m->names));
+    m->name_text = malloc(plain_chars + 1);
+    if (!m->program || !m->finals || !m->open_ends || !m->names || !m->name_text)
         return -1;
 
-    size_t j = 0;
+    size_t j = 0, n = 0;
+    char *text = m->name_text;
     for (size_t i = 0; i < count; i++) {
         size_t length = strlen(patterns[i]);
+        name_chars(m, patterns[i], length);
+        if (split && !strpbrk(patterns[i], "*?")) {
+            for (size_t k = 0; k < length; k++)
+                text[k] = fold ? (char)tolower((unsigned char)patterns[i][k]) : patterns[i][k];
+            m->names[n].text = text;
+            m->names[n++].length = length;
+            text += length;
+            continue;
+        }
         memcpy(m->program + j, patterns[i], length);
-        m->has_star |= memchr(patterns[i], '*', length) != NULL;
         j += length;
         m->program[j] = '\0';
         set_bit(m->finals, j);
+        if (length > 0 && patterns[i][length - 1] == '*')
+            set_bit(m->open_ends, j - 1);
         j++;
     }
-
-    for (j = 0; j < m->positions; j++) {
-        unsigned char p = (unsigned char)m->program[j];
-        if (p == '\0' || p == '*' || p == '?')
-            continue;
-        m->literal[p] = 1;
-        if (fold)
-            m->literal[tolower(p)] = m->literal[toupper(p)] = 1;
-    }
+    qsort(m->names, m->name_count, sizeof(*m->names), plain_name_order);
     return 0;
 }
 
@@ -159,6 +260,39 @@ static void matcher_free(matcher *m)
 {
     free(m->program);
     free(m->finals);
+    free(m->open_ends);
+    free(m->names);
+    free(m->name_text);
+}
+
+/* The node of the empty prefix: every plain name. */
+static name_node root_node(const matcher *m)
+{
+    name_node node = {0, m->name_count, 0};
+    if (m->name_count == 0)
+        node.hi = 0;
+    return node;
+}
+
+/* Reads the character `c` from `node`. */
+static name_node node_step(const matcher *m, name_node node, char c)
+{
+    name_node none = {0, 0, 0};
+    if (node.lo == node.hi)
+        return none;
+    int key = (unsigned char)(m->fold ? tolower((unsigned char)c) : c);
+    size_t lo = first_at_least(m->names, node.lo, node.hi, node.depth, key);
+    size_t hi = first_at_least(m->names, lo, node.hi, node.depth, key + 1);
+    if (lo == hi)
+        return none;
+    name_node next = {lo, hi, node.depth + 1};
+    return next;
+}
+
+/* Returns whether the prefix read into `node` is itself a plain name. */
+static int node_is_name(const matcher *m, name_node node)
+{
+    return node.lo < node.hi && m->names[node.lo].length == node.depth;
 }
 
 /* Adds to `set` the positions a `*` reaches without reading: the one after
@@ -183,6 +317,8 @@ static void close_stars(const matcher *m, uint64_t *set)
 static void start_set(const matcher *m, uint64_t *set)
 {
     memset(set, 0, m->words * sizeof(uint64_t));
+    if (m->positions == 0)
+        return;
     set_bit(set, 0);
     for (size_t j = 0; j + 1 < m->positions; j++)
         if (m->program[j] == '\0')
@@ -217,6 +353,24 @@ static int any_final(const matcher *m, const uint64_t *set)
     return 0;
 }
 
+/* Returns whether some pattern in `set` matches whatever follows, because
+ * it is at a `*` that ends it. */
+static int any_open_end(const matcher *m, const uint64_t *set)
+{
+    for (size_t w = 0; w < m->words; w++)
+        if (set[w] & m->open_ends[w])
+            return 1;
+    return 0;
+}
+
+static int is_empty(const matcher *m, const uint64_t *set)
+{
+    for (size_t w = 0; w < m->words; w++)
+        if (set[w])
+            return 0;
+    return 1;
+}
+
 /* Fills `out` (room for 255) with the characters worth trying for a class:
  * its members that are literals of the patterns, and one member that is
  * not, because all such members lead to the same positions. Returns how
@@ -228,7 +382,7 @@ static size_t class_representatives(const matcher *m, const char *chars, unsigne
     for (unsigned c = 1; c < 256; c++) {
         if (chars && !strchr(chars, (int)c))
             continue;
-        if (m->literal[c]) {
+        if (m->named[c]) {
             out[count++] = (unsigned char)c;
         } else if (!have_other) {
             out[count++] = (unsigned char)c;
@@ -238,8 +392,11 @@ static size_t class_representatives(const matcher *m, const char *chars, unsigne
     return count;
 }
 
-/* The search: a set of states, each a grammar state followed by a position
- * set, kept in an array that is also the breadth-first queue. */
+/* The search: a set of states, each STATE_HEADER words (the grammar state
+ * and the name node's lo, hi and depth) followed by a position set, kept in
+ * an array that is also the breadth-first queue. */
+
+enum { STATE_HEADER = 4 };
 
 typedef struct search {
     size_t stride; /* uint64_t words per state */
@@ -307,12 +464,27 @@ static int search_add(search *s, const uint64_t *state)
     return 0;
 }
 
-/* Decides whether every name the grammar accepts from `start_state` is
- * matched, starting from the position set `start`. */
-static iam_cover search_run(const matcher *m, const grammar *g, unsigned start_state,
-                            const uint64_t *start)
+static void state_write(uint64_t *state, unsigned grammar_state, name_node node)
 {
-    search s = {m->words + 1, NULL, 0, 0, MAX_STATES, NULL};
+    state[0] = grammar_state;
+    state[1] = node.lo;
+    state[2] = node.hi;
+    state[3] = node.depth;
+}
+
+static name_node state_node(const uint64_t *state)
+{
+    name_node node = {state[1], state[2], state[3]};
+    return node;
+}
+
+/* Decides whether every name the grammar accepts from `start_state` is
+ * matched, starting from the position set `start` and the name node
+ * `start_node`. */
+static iam_cover search_run(const matcher *m, const grammar *g, unsigned start_state,
+                            name_node start_node, const uint64_t *start)
+{
+    search s = {m->words + STATE_HEADER, NULL, 0, 0, MAX_STATES, NULL};
     if (s.limit > MAX_STATE_WORDS / s.stride)
         s.limit = MAX_STATE_WORDS / s.stride;
     uint64_t *next = malloc(s.stride * sizeof(uint64_t));
@@ -325,8 +497,8 @@ static iam_cover search_run(const matcher *m, const grammar *g, unsigned start_s
     for (size_t e = 0; e < g->edge_count; e++)
         char_counts[e] = class_representatives(m, g->edges[e].chars, chars + 256 * e);
 
-    next[0] = start_state;
-    memcpy(next + 1, start, m->words * sizeof(uint64_t));
+    state_write(next, start_state, start_node);
+    memcpy(next + STATE_HEADER, start, m->words * sizeof(uint64_t));
     if (search_add(&s, next) < 0)
         goto done;
 
@@ -334,10 +506,19 @@ static iam_cover search_run(const matcher *m, const grammar *g, unsigned start_s
     verdict = IAM_COVER_YES;
     for (size_t i = 0; i < s.count && verdict == IAM_COVER_YES; i++) {
         unsigned from = (unsigned)s.states[i * s.stride];
-        if ((g->accepting >> from & 1u) && !any_final(m, s.states + i * s.stride + 1)) {
+        name_node node = state_node(s.states + i * s.stride);
+        const uint64_t *set = s.states + i * s.stride + STATE_HEADER;
+
+        /* With no wildcard pattern left, the grammar still accepts
+         * infinitely many names from here and the plain names are finite. */
+        if (is_empty(m, set) ||
+            ((g->accepting >> from & 1u) && !any_final(m, set) && !node_is_name(m, node))) {
             verdict = IAM_COVER_NO;
             break;
         }
+        if (any_open_end(m, set))
+            continue; /* every name from here on is matched */
+
         for (size_t e = 0; e < g->edge_count && verdict == IAM_COVER_YES; e++) {
             if (g->edges[e].from != from)
                 continue;
@@ -349,8 +530,9 @@ static iam_cover search_run(const matcher *m, const grammar *g, unsigned start_s
                 }
                 /* The array may move as it grows, so the state is found
                  * through its index each time. */
-                next[0] = g->edges[e].to;
-                step(m, s.states + i * s.stride + 1, next + 1, (char)chars[256 * e + k]);
+                char c = (char)chars[256 * e + k];
+                state_write(next, g->edges[e].to, node_step(m, node, c));
+                step(m, s.states + i * s.stride + STATE_HEADER, next + STATE_HEADER, c);
                 if (search_add(&s, next) < 0) {
                     verdict = IAM_COVER_UNDECIDED;
                     break;
@@ -377,25 +559,31 @@ static iam_cover cover_after(const matcher *m, const grammar *g, unsigned state,
     uint64_t *scratch = malloc(m->words * sizeof(uint64_t));
     iam_cover verdict = IAM_COVER_UNDECIDED;
     if (set && scratch) {
+        name_node node = root_node(m);
         start_set(m, set);
         for (const char *c = prefix; *c; c++) {
+            node = node_step(m, node, *c);
             step(m, set, scratch, *c);
             memcpy(set, scratch, m->words * sizeof(uint64_t));
         }
-        verdict = search_run(m, g, state, set);
+        verdict = search_run(m, g, state, node, set);
     }
     free(set);
     free(scratch);
     return verdict;
 }
 
+/* Patterns without `*` match finitely many names, so they never cover a
+ * grammar, whatever their number. That is so even when they are too long
+ * to read. */
+
 iam_cover iam_patterns_cover_actions(const char *const *patterns, size_t count)
 {
     matcher m;
-    iam_cover verdict = IAM_COVER_UNDECIDED;
-    /* Patterns without `*` match finitely many names. */
-    if (matcher_init(&m, patterns, count, 1) == 0)
-        verdict = m.has_star ? cover_after(&m, &action_grammar, 0, "") : IAM_COVER_NO;
+    int status = matcher_init(&m, patterns, count, 1, 1);
+    iam_cover verdict = IAM_COVER_NO;
+    if (m.has_star)
+        verdict = status < 0 ? IAM_COVER_UNDECIDED : cover_after(&m, &action_grammar, 0, "");
     matcher_free(&m);
     return verdict;
 }
@@ -406,12 +594,15 @@ iam_cover iam_patterns_cover_service(const char *const *patterns, size_t count,
     size_t length = strlen(service);
     char *prefix = malloc(length + 2);
     matcher m;
-    iam_cover verdict = IAM_COVER_UNDECIDED;
-    if (matcher_init(&m, patterns, count, 1) == 0 && prefix) {
-        memcpy(prefix, service, length);
-        memcpy(prefix + length, ":", 2);
-        verdict = m.has_star ? cover_after(&m, &action_grammar, ACTION_NAME_STATE, prefix)
-                             : IAM_COVER_NO;
+    int status = matcher_init(&m, patterns, count, 1, 1);
+    iam_cover verdict = IAM_COVER_NO;
+    if (m.has_star) {
+        verdict = IAM_COVER_UNDECIDED;
+        if (status == 0 && prefix) {
+            memcpy(prefix, service, length);
+            memcpy(prefix + length, ":", 2);
+            verdict = cover_after(&m, &action_grammar, ACTION_NAME_STATE, prefix);
+        }
     }
     matcher_free(&m);
     free(prefix);
@@ -421,14 +612,12 @@ iam_cover iam_patterns_cover_service(const char *const *patterns, size_t count,
 iam_cover iam_patterns_cover_resources(const char *const *patterns, size_t count)
 {
     matcher m;
-    iam_cover verdict = IAM_COVER_UNDECIDED;
-    if (matcher_init(&m, patterns, count, 0) < 0) {
-        matcher_free(&m);
-        return verdict;
-    }
-
-    verdict = IAM_COVER_NO;
-    for (size_t i = 0; m.has_star && i < sizeof(partitions) / sizeof(partitions[0]); i++) {
+    int status = matcher_init(&m, patterns, count, 0, 1);
+    iam_cover verdict = IAM_COVER_NO;
+    if (m.has_star && status < 0)
+        verdict = IAM_COVER_UNDECIDED;
+    for (size_t i = 0; m.has_star && status == 0 && i < sizeof(partitions) / sizeof(partitions[0]);
+         i++) {
         char prefix[32];
         snprintf(prefix, sizeof(prefix), "arn:%s:", partitions[i]);
         iam_cover partition_verdict = cover_after(&m, &arn_grammar, 0, prefix);
@@ -443,11 +632,12 @@ iam_cover iam_patterns_cover_resources(const char *const *patterns, size_t count
     return verdict;
 }
 
-/* Returns whether the pattern rest `p` matches some non-empty action name:
- * it holds only wildcards and name characters, and is not empty. */
+/* Returns whether the pattern rest `p` matches some action name: it is not
+ * empty, holds only wildcards, letters and digits, and does not start with
+ * a digit, because a name starts with a letter. */
 static int matches_some_name(const char *p)
 {
-    if (!*p)
+    if (!*p || isdigit((unsigned char)*p))
         return 0;
     for (; *p; p++)
         if (*p != '*' && *p != '?' && !isalnum((unsigned char)*p))
@@ -463,7 +653,7 @@ int iam_patterns_touch_service(const char *const *patterns, size_t count, const 
         const char *pattern = patterns[i];
         size_t length = strlen(pattern);
         matcher m;
-        if (matcher_init(&m, &pattern, 1, 1) < 0) {
+        if (matcher_init(&m, &pattern, 1, 1, 0) < 0) {
             matcher_free(&m);
             return 1;
         }
@@ -497,4 +687,18 @@ int iam_pattern_covers_service(const char *pattern, const char *service)
 int iam_pattern_covers_all_actions(const char *pattern)
 {
     return iam_patterns_cover_actions(&pattern, 1) == IAM_COVER_YES;
+}
+
+iam_pattern_counts iam_patterns_count(const char *const *patterns, size_t count)
+{
+    iam_pattern_counts counts = {0, 0, 0};
+    for (size_t i = 0; i < count; i++) {
+        if (strpbrk(patterns[i], "*?")) {
+            counts.wildcard_patterns++;
+            counts.wildcard_chars += strlen(patterns[i]);
+        } else {
+            counts.plain_patterns++;
+        }
+    }
+    return counts;
 }

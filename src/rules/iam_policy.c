@@ -319,7 +319,7 @@ static tv locate_document(iam_policy *policy, const cursor *at, eval_result *out
         return TV_FALSE;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, at);
-        result_note(out, "the policy is not known until apply");
+        result_note(out, "the policy could grant anything");
         return TV_UNKNOWN;
     case VALUE_PRESENT:
         break;
@@ -383,7 +383,7 @@ tv iam_policy_open(iam_policy *policy, const cursor *at, eval_result *out)
         return TV_TRUE;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, &policy->statements);
-        result_note(out, "the policy's Statement is not known until apply");
+        result_note(out, "its statements could grant anything");
         return TV_UNKNOWN;
     case VALUE_PRESENT:
         break;

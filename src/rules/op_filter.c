@@ -84,7 +84,7 @@ static void filter_eval(const void *opaque, const cursor *at, eval_result *out)
         return;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, at);
-        result_note(out, "the filter pattern is not known until apply");
+        result_note(out, "it could be any filter pattern");
         return;
     case VALUE_PRESENT:
         break;

@@ -5,7 +5,8 @@
  * makes the result TV_UNKNOWN, unless another statement matches. Whether
  * wildcard patterns match every action or resource is decided exactly (see
  * iam_pattern.c), and a list of patterns counts as a whole: ["iam:Get*",
- * "iam:*"] matches every IAM action as "iam:*" does. */
+ * "iam:*"] matches every IAM action as "iam:*" does. For iam_admin the
+ * Allow statements on every resource also count together. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -172,9 +173,102 @@ static tv admin_statement(const void *state, const iam_policy *policy, size_t in
     return verdict;
 }
 
+/* Returns whether the statement is an Allow with Action (not NotAction) on
+ * every resource, whose actions then add to those of the other such
+ * statements. */
+static int allows_actions_everywhere(const cursor *statement, cursor *action)
+{
+    cursor not_action, resource, not_resource;
+    cursor_child_key(action, statement, "Action");
+    cursor_child_key(&not_action, statement, "NotAction");
+    cursor_child_key(&resource, statement, "Resource");
+    cursor_child_key(&not_resource, statement, "NotResource");
+    if (cursor_state(action) == VALUE_MISSING || cursor_state(&not_action) != VALUE_MISSING)
+        return 0;
+
+    strbuf ignored = STRBUF_INIT;
+    iam_coverage coverage = {TV_FALSE, SIZE_MAX};
+    tv verdict = iam_tv_and(iam_effect_allows(statement, &ignored),
+                            every_resource(&resource, &not_resource, &coverage, &ignored));
+    sb_free(&ignored);
+    return verdict == TV_TRUE;
+}
+
+/* Decides whether the Allow statements on every resource match every IAM
+ * action together, as "iam:A*" to "iam:Z*" in 26 statements do: IAM grants
+ * the union of the statements that allow. Sets `out` to TV_TRUE at the
+ * first of them and returns 1 when they do. Only known strings count. */
+static int admin_across_statements(const cursor *at, eval_result *out)
+{
+    iam_policy policy;
+    eval_result scratch;
+    result_init(&scratch);
+    int found = 0;
+    if (iam_policy_open(&policy, at, &scratch) != TV_TRUE) {
+        iam_policy_close(&policy);
+        result_free(&scratch);
+        return 0;
+    }
+
+    const char **patterns = NULL;
+    size_t count = 0, cap = 0, statements = 0, first = 0;
+    int failed = 0;
+    for (size_t i = 0; i < policy.count && !failed; i++) {
+        cursor statement, action;
+        iam_policy_statement(&policy, i, &statement);
+        if (!allows_actions_everywhere(&statement, &action))
+            continue;
+        size_t items = iam_element_count(&action);
+        size_t added = 0;
+        for (size_t k = 0; k < items; k++) {
+            cursor item;
+            if (iam_element_item(&action, k, &item) != IAM_ITEM_STRING)
+                continue;
+            if (count == cap) {
+                size_t grown_cap = cap ? cap * 2 : 16;
+                const char **grown = realloc(patterns, grown_cap * sizeof(*grown));
+                if (!grown) {
+                    failed = 1;
+                    break;
+                }
+                patterns = grown;
+                cap = grown_cap;
+            }
+            patterns[count++] = json_string_value(item.value);
+            added++;
+        }
+        if (added && statements++ == 0)
+            first = i;
+    }
+
+    /* One statement alone was decided by admin_statement(). */
+    if (!failed && statements > 1 &&
+        iam_patterns_cover_service(patterns, count, "iam") == IAM_COVER_YES) {
+        strbuf note = STRBUF_INIT;
+        sb_printf(&note, "the %zu Allow statements on every resource together allow every "
+                         "IAM action, which lets the holder grant itself any permission",
+                  statements);
+        /* A cursor points at its parent, so the first statement's Action
+         * is found again here rather than kept from the loop. */
+        cursor first_statement, first_action;
+        iam_policy_statement(&policy, first, &first_statement);
+        cursor_child_key(&first_action, &first_statement, "Action");
+        result_set(out, TV_TRUE, &first_action);
+        result_note(out, "%s", sb_str(&note));
+        sb_free(&note);
+        found = 1;
+    }
+    free(patterns);
+    iam_policy_close(&policy);
+    result_free(&scratch);
+    return found;
+}
+
 static void admin_eval(const void *state, const cursor *at, eval_result *out)
 {
     iam_eval_statements(state, at, out, admin_statement);
+    if (out->value != TV_TRUE)
+        admin_across_statements(at, out);
 }
 
 /* iam_wildcard_action */

@@ -36,10 +36,10 @@ static const char *json_kind(const json_t *value)
  * of one. */
 
 typedef enum block_kind {
-    BLOCK_NONE,    /* missing, a reference, or a string that is no CIDR block */
+    BLOCK_NONE,    /* missing, or a reference to another resource's block */
     BLOCK_KNOWN,   /* a CIDR block */
     BLOCK_UNKNOWN, /* not known until apply, and could be any block */
-    BLOCK_INVALID  /* not a string, or a string with a NUL in it */
+    BLOCK_INVALID  /* not a string, or a string that is not a CIDR block */
 } block_kind;
 
 static size_t block_count(const cursor *list)
@@ -63,6 +63,61 @@ static void block_item(const cursor *list, size_t index, cursor *item)
         cursor_child_index(item, list, index);
     else
         *item = *list;
+}
+
+/* Appends `text` in double quotes as a note shows a value: `"` and `\`
+ * escaped, control characters as \u escapes, and text beyond
+ * QUOTED_VALUE_MAX bytes cut at a character boundary and marked "...". */
+#define QUOTED_VALUE_MAX 64
+
+static void append_quoted_value(strbuf *sb, const char *text, size_t length)
+{
+    size_t shown_length = length;
+    if (shown_length > QUOTED_VALUE_MAX) {
+        shown_length = QUOTED_VALUE_MAX;
+        while (shown_length > 0 && ((unsigned char)text[shown_length] & 0xC0) == 0x80)
+            shown_length--; /* back to the first byte of a UTF-8 sequence */
+    }
+    sb_putc(sb, '"');
+    for (size_t i = 0; i < shown_length; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"' || c == '\\')
+            sb_printf(sb, "\\%c", c);
+        else if (c < 0x20 || c == 0x7F)
+            sb_printf(sb, "\\u%04x", c);
+        else
+            sb_putc(sb, (char)c);
+    }
+    sb_puts(sb, shown_length < length ? "...\"" : "\"");
+}
+
+/* Appends why cidr_parse() rejected a string, as a clause that follows
+ * "which is not a CIDR block". */
+static void append_cidr_error(strbuf *sb, cidr_error error, const char *text, size_t length)
+{
+    switch (error) {
+    case CIDR_NO_PREFIX:
+        sb_puts(sb, " because it has no prefix length, which AWS requires; add /32 (IPv4) or "
+                    "/128 (IPv6) to name one address");
+        return;
+    case CIDR_BAD_PREFIX: {
+        const char *slash = memchr(text, '/', length);
+        size_t address_length = slash ? (size_t)(slash - text) : length;
+        sb_printf(sb, " because its prefix length is not a number from 0 to %d without "
+                      "leading zeros",
+                  memchr(text, ':', address_length) ? 128 : 32);
+        return;
+    }
+    case CIDR_LEADING_ZERO:
+        sb_puts(sb, " because an octet of its IPv4 address has a leading zero, which some "
+                    "parsers read as octal; write each octet in decimal without leading zeros");
+        return;
+    case CIDR_BAD_ADDRESS:
+    case CIDR_OK:
+        break;
+    }
+    sb_puts(sb, " because its address is neither an IPv4 address (four octets from 0 to 255, "
+                "such as \"10.0.0.0/16\") nor an IPv6 address (such as \"2001:db8::/32\")");
 }
 
 /* Reads one item. For BLOCK_INVALID, sets TV_ERROR on `invalid` with a
@@ -97,7 +152,21 @@ static block_kind read_block(const cursor *item, cidr_block *block, eval_result 
                     sb_str(&invalid->path));
         return BLOCK_INVALID;
     }
-    return cidr_parse(text, length, block) ? BLOCK_KNOWN : BLOCK_NONE;
+
+    cidr_error error = cidr_parse(text, length, block);
+    if (error == CIDR_OK)
+        return BLOCK_KNOWN;
+
+    /* AWS rejects such a string or reads it in a way this library cannot
+     * know, possibly as every address, so it is an error and not a block
+     * that admits no one. */
+    strbuf note = STRBUF_INIT;
+    append_quoted_value(&note, text, length);
+    sb_puts(&note, ", which is not a CIDR block");
+    append_cidr_error(&note, error, text, length);
+    result_note(invalid, "%s is %s", sb_str(&invalid->path), sb_str(&note));
+    sb_free(&note);
+    return BLOCK_INVALID;
 }
 
 static const char *family_name(cidr_family family)
@@ -209,7 +278,7 @@ static void cidr_eval(const void *state, const cursor *at, eval_result *out)
             break;
         case BLOCK_UNKNOWN:
             result_set(&r, TV_UNKNOWN, &item);
-            result_note(&r, "the CIDR block is not known until apply");
+            result_note(&r, "it could be any CIDR block");
             keep_first(&unknown, &have_unknown, &r);
             break;
         case BLOCK_INVALID:
@@ -392,7 +461,7 @@ static tv read_port(const cursor *field, long *port, int *present, eval_result *
         return TV_TRUE;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, field);
-        result_note(out, "the port is not known until apply");
+        result_note(out, "it could be any port");
         return TV_UNKNOWN;
     case VALUE_PRESENT:
         break;
@@ -472,7 +541,7 @@ static void port_eval(const void *opaque, const cursor *at, eval_result *out)
         return;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, at);
-        result_note(out, "the rule is not known until apply");
+        result_note(out, "the rule could allow any traffic");
         return;
     case VALUE_PRESENT:
         break;
@@ -495,7 +564,7 @@ static void port_eval(const void *opaque, const cursor *at, eval_result *out)
         return;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, &protocol_field);
-        result_note(out, "the protocol is not known until apply");
+        result_note(out, "it could be any protocol");
         return;
     case VALUE_PRESENT:
         break;
@@ -594,8 +663,7 @@ static void scan_blocks(open_scan *scan, const cursor *rule, size_t index, const
         }
         case BLOCK_UNKNOWN:
             result_set(&r, TV_UNKNOWN, &item);
-            result_note(&r, "%s is not known until apply and could be any CIDR block",
-                        sb_str(&r.path));
+            result_note(&r, "it could be any CIDR block");
             keep_first(&scan->unknown, &scan->have_unknown, &r);
             break;
         case BLOCK_INVALID:
@@ -630,7 +698,7 @@ static void open_eval(const void *opaque, const cursor *at, eval_result *out)
         return;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, at);
-        result_note(out, "the rules in %s are not known until apply", sb_str(&out->path));
+        result_note(out, "the rules could allow any traffic");
         return;
     case VALUE_PRESENT:
         break;
@@ -663,7 +731,7 @@ static void open_eval(const void *opaque, const cursor *at, eval_result *out)
         } else if (opens.value != TV_FALSE && cursor_state(&rule) == VALUE_UNKNOWN) {
             /* The whole rule is unknown: any port, any block. */
             result_set(&opens, TV_UNKNOWN, &rule);
-            result_note(&opens, "%s is not known until apply", sb_str(&opens.path));
+            result_note(&opens, "the rule could allow any traffic");
             keep_first(&scan.unknown, &scan.have_unknown, &opens);
         } else if (opens.value != TV_FALSE) {
             scan_blocks(&scan, &rule, i, "cidr_blocks", opens.value, &opens);

@@ -462,3 +462,24 @@ int json_locate_many(const char *text, size_t length, const char *const *pointer
     strmap_free(&wanted);
     return rc;
 }
+
+int json_find_nul(const char *text, size_t length, size_t end, int *line, int *column)
+{
+    if (end > length)
+        end = length;
+    const char *nul = memchr(text, '\0', end);
+    if (!nul)
+        return 0;
+    int l = 1, c = 1;
+    for (const char *p = text; p < nul; p++) {
+        if (*p == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *column = c;
+    return 1;
+}

@@ -474,6 +474,17 @@ class ScanFolderTests(CliTestCase):
         self.assertRegex(result.stderr, r"stacks/broken\.json:1:\d+: error: ")
         self.assertIn("OpenSshGroup", result.stdout)
 
+    @unittest.skipUnless(hasattr(os, "mkfifo"), "FIFOs are not available")
+    def test_fifo_in_folder_is_an_error(self):
+        self.write_json("stacks/open.json", OPEN_TEMPLATE)
+        os.mkfifo(self.path("stacks", "pipe.json"))
+        os.mkfifo(self.path("stacks", "notes"))
+        result = self.run_soc2("scan", "--rule", SSH_RULE, "stacks")
+        self.assert_status(result, 2)
+        self.assertIn("stacks/pipe.json: error: is a FIFO, not a regular file", result.stderr)
+        self.assertNotIn("notes", result.stderr)
+        self.assertIn("OpenSshGroup", result.stdout)
+
     def test_folder_without_inputs(self):
         self.write_json("empty/package.json", {"name": "web"})
         result = self.run_soc2("scan", "empty")

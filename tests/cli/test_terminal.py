@@ -225,6 +225,17 @@ class ProgressTests(TerminalTestCase):
         _, terminal, _ = self.run_on_terminal(["scan", "--format", "json", self.plan], "stderr")
         self.assertNotIn(b"soc2: loading", terminal)
 
+    def test_bad_delay_is_reported(self):
+        status, terminal, _ = self.run_on_terminal(
+            ["scan", "--format", "json", self.plan], "stderr", {"SOC2_PROGRESS_DELAY_MS": "soon"}
+        )
+        self.assertEqual(status, 1)
+        self.assertIn(
+            b'soc2: warning: SOC2_PROGRESS_DELAY_MS="soon" is not a whole number of '
+            b"milliseconds; using 300",
+            terminal,
+        )
+
     def test_error_starts_on_a_clean_line(self):
         with open(self.large_plan, "rb") as source:
             truncated = source.read()[:-10]

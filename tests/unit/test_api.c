@@ -163,6 +163,19 @@ static const struct {
     {"{\"Resources\": {\n \"A\": {\"Type\": 7}}}", SOC2_EFORMAT, "/Resources/A/Type", 2},
     {"{\"format_version\": \"1.0\",\n \"resource_changes\": {}}", SOC2_EFORMAT,
      "/resource_changes", 2},
+    /* An escaped NUL in a name would cut it short: the plan, state and
+     * Config readers reject it where they read names. */
+    {"{\"format_version\": \"1.0\", \"resource_changes\": [\n {\"address\": \"aws_s3_bucket.a\\u0000x\","
+     " \"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": \"a\","
+     " \"change\": {\"actions\": [\"create\"], \"after\": {}}}]}",
+     SOC2_EFORMAT, "\"address\" must not contain a NUL character", 2},
+    {"{\"version\": 4, \"terraform_version\": \"1.5.0\", \"serial\": 1, \"lineage\": \"x\","
+     " \"resources\": [\n {\"mode\": \"managed\", \"type\": \"aws_s3_bucket\\u0000\", \"name\": \"a\","
+     " \"instances\": [{\"attributes\": {}}]}]}",
+     SOC2_EFORMAT, "\"type\" must not contain a NUL character", 2},
+    {"{\"configurationItems\": [\n {\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"b\\u0000x\","
+     " \"configurationItemStatus\": \"OK\", \"configuration\": {}}]}",
+     SOC2_EFORMAT, "resourceId must not contain a NUL character", 2},
 };
 
 START_TEST(bad_input_names_file_and_place)
@@ -182,6 +195,47 @@ START_TEST(bad_input_names_file_and_place)
         ck_assert_uint_eq(soc2_snapshot_resource_count(s), 0);
         ck_assert_uint_eq(soc2_snapshot_document_count(s), 0);
         soc2_snapshot_free(s);
+    }
+}
+END_TEST
+
+/* A NUL byte is never JSON: the error names it and its place, wherever it
+ * stops the parser (after a whole document, between tokens, in a string). */
+static const struct {
+    const char *text;
+    size_t length;
+    int line, column;
+} nul_inputs[] = {
+    {"{\"Resources\": {}}\n\0", 19, 2, 1},
+    {"{\"Resources\":\n  \0{}}", 20, 2, 3},
+    {"{\"Resources\": {\"\0\": 1}}", 23, 1, 17},
+};
+
+START_TEST(nul_byte_is_named)
+{
+    for (size_t i = 0; i < sizeof(nul_inputs) / sizeof(nul_inputs[0]); i++) {
+        soc2_snapshot *s;
+        ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+        int rc = soc2_snapshot_load_buffer(s, nul_inputs[i].text, nul_inputs[i].length,
+                                           "input.json", SOC2_FORMAT_AUTO);
+        const soc2_error *err = soc2_error_last();
+        ck_assert_msg(rc == SOC2_EPARSE, "case %zu: %d (%s)", i, rc, err->message);
+        ck_assert_msg(strstr(err->message, "a NUL byte") != NULL, "case %zu: message \"%s\"", i,
+                      err->message);
+        ck_assert_int_eq(err->line, nul_inputs[i].line);
+        ck_assert_int_eq(err->column, nul_inputs[i].column);
+        soc2_snapshot_free(s);
+
+        soc2_engine *e;
+        ck_assert_int_eq(soc2_engine_new(&e), SOC2_OK);
+        rc = soc2_engine_add_rules_buffer(e, nul_inputs[i].text, nul_inputs[i].length,
+                                          "rules.json");
+        err = soc2_error_last();
+        ck_assert_msg(rc == SOC2_EPARSE, "rules case %zu: %d (%s)", i, rc, err->message);
+        ck_assert_msg(strstr(err->message, "a NUL byte") != NULL, "rules case %zu: \"%s\"", i,
+                      err->message);
+        ck_assert_int_eq(err->line, nul_inputs[i].line);
+        soc2_engine_free(e);
     }
 }
 END_TEST
@@ -474,6 +528,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, last_error_is_per_thread);
     tcase_add_test(tc, format_names_round_trip);
     tcase_add_test(tc, bad_input_names_file_and_place);
+    tcase_add_test(tc, nul_byte_is_named);
     tcase_add_test(tc, deep_nesting_is_a_limit);
     tcase_add_test(tc, size_and_resource_limits);
     tcase_add_test(tc, byte_order_mark_and_directory);

@@ -1108,6 +1108,444 @@ START_TEST(error_self_reference)
 }
 END_TEST
 
+/* An object whose only key starts with Fn:: must name a function that
+ * CloudFormation defines, wherever CloudFormation reads functions: also in
+ * a branch or a resource that a false condition leaves out. */
+START_TEST(error_unknown_function)
+{
+    static const struct {
+        const char *template;
+        const char *pointer;
+        int line;
+        const char *message;
+    } cases[] = {
+        {"{'Resources': {'E': {'Type': 'Test::Echo',\n"
+         "  'Properties': {'v': [{'Fn::Bogus': 'x'}]}}}}",
+         "/Resources/E/Properties/v/0/Fn::Bogus", 2,
+         "unknown intrinsic function \"Fn::Bogus\", which CloudFormation does not define"},
+        {"{'Conditions': {'No': {'Fn::Equals': [1, 2]}},\n"
+         " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {\n"
+         "  'v': {'Fn::If': ['No', {'Fn::Bogus': 1}, 'x']}}}}}",
+         "/Resources/E/Properties/v/Fn::If/1/Fn::Bogus", 3, "\"Fn::Bogus\""},
+        {"{'Conditions': {'No': {'Fn::Equals': [1, 2]}},\n"
+         " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'No',\n"
+         "  'Properties': {'v': {'Fn::Bogus': 1}}}}}",
+         "/Resources/E/Properties/v/Fn::Bogus", 3, "\"Fn::Bogus\""},
+        {"{'Resources': {'E': {'Type': 'Test::Echo',\n"
+         "  'Metadata': {'m': {'Fn::Bogus': 1}}}}}",
+         "/Resources/E/Metadata/m/Fn::Bogus", 2, "\"Fn::Bogus\""},
+        {"{'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {\n"
+         "  'v': {'Fn::ToJsonString': {'k': {'Fn::Bogus': 1}}}}}}}",
+         "/Resources/E/Properties/v/Fn::ToJsonString/k/Fn::Bogus", 2, "\"Fn::Bogus\""},
+        {"{'Resources': {'E': {'Type': 'Test::Echo'}},\n"
+         " 'Outputs': {'O': {'Value': {'Fn::Bogus': 1}}}}",
+         "/Outputs/O/Value/Fn::Bogus", 2, "\"Fn::Bogus\""},
+        {"{'Conditions': {'C': {'Fn::Bogus': [1, 1]}},\n"
+         " 'Resources': {'E': {'Type': 'Test::Echo'}}}",
+         "/Conditions/C/Fn::Bogus", 1, "\"Fn::Bogus\""},
+        {"{'Resources': {'F': {'Type': 'Test::Echo'}, 'E': {'Type': 'Test::Echo',\n"
+         "  'Properties': {'v': {'Fn::getAtt': 'F.Arn'}}}}}",
+         "/Resources/E/Properties/v/Fn::getAtt", 2,
+         "unknown intrinsic function \"Fn::getAtt\"; function names are case-sensitive, so "
+         "write Fn::GetAtt"},
+        {"{'Resources': {'E': {'Type': 'Test::Echo',\n"
+         "  'Properties': {'v': {'Fn::': 1}}}}}",
+         "/Resources/E/Properties/v/Fn::", 2, "unknown intrinsic function \"Fn::\""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const soc2_error *e = load_error(cases[i].template);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "case %zu: code %d", i, e->code);
+        ck_assert_msg(e->file && strcmp(e->file, "bad.json") == 0, "case %zu: file %s", i,
+                      e->file ? e->file : "(none)");
+        ck_assert_msg(e->pointer && strcmp(e->pointer, cases[i].pointer) == 0,
+                      "case %zu: pointer %s", i, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(e->line == cases[i].line, "case %zu: line %d", i, e->line);
+        ck_assert_msg(e->column > 0, "case %zu: no column", i);
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "case %zu: message %s", i,
+                      e->message);
+        /* Only a YAML template has a short form to mention. */
+        ck_assert_msg(strstr(e->message, "in YAML") == NULL, "case %zu: message %s", i,
+                      e->message);
+    }
+}
+END_TEST
+
+/* A NUL character would make a name another name (a Ref to "P\u0000"
+ * finding the parameter P), so names that hold one are errors. */
+START_TEST(error_nul_in_names)
+{
+    static const struct {
+        const char *template;
+        const char *pointer;
+        const char *message;
+    } cases[] = {
+        {"{'Parameters': {'P': {'Type': 'String', 'Default': 'p'}},\n"
+         " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'P\\u0000'}}}}}",
+         "/Resources/E/Properties/v/Ref", "the argument of Ref must not contain a NUL character"},
+        {"{'Resources': {'F': {'Type': 'Test::Echo'},\n"
+         " 'E': {'Type': 'Test::Echo', 'Properties': {'v': {'Fn::GetAtt': ['F', 'Arn\\u0000x']}}}}}",
+         "/Resources/E/Properties/v/Fn::GetAtt/1",
+         "the arguments of Fn::GetAtt must not contain a NUL character"},
+        {"{'Conditions': {'C': {'Fn::Equals': [1, 1]}},\n"
+         " 'Resources': {'E': {'Type': 'Test::Echo', 'Properties': {\n"
+         "  'v': {'Fn::If': ['C\\u0000', 1, 2]}}}}}",
+         "/Resources/E/Properties/v/Fn::If/0", "of Fn::If must not contain a NUL character"},
+        {"{'Conditions': {'C': {'Fn::Equals': [1, 1]}},\n"
+         " 'Resources': {'E': {'Type': 'Test::Echo', 'Condition': 'C\\u0000'}}}",
+         "/Resources/E/Condition", "Condition must be a condition name"},
+        {"{'Resources': {\n 'E': {'Type': 'Test::Echo\\u0000x'}}}", "/Resources/E/Type",
+         "Type must be a resource type name"},
+        {"{'Resources': {'F': {'Type': 'Test::Echo'},\n"
+         " 'E': {'Type': 'Test::Echo', 'DependsOn': 'F\\u0000'}}}",
+         "/Resources/E/DependsOn", "which is not a resource of the template"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const soc2_error *e = load_error(cases[i].template);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "case %zu: code %d (%s)", i, e->code, e->message);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, cases[i].pointer) == 0,
+                      "case %zu: pointer %s", i, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(e->line == 2 || e->line == 3, "case %zu: line %d", i, e->line);
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "case %zu: message %s", i,
+                      e->message);
+    }
+}
+END_TEST
+
+/* Every function CloudFormation defines loads: the resolver's own, and the
+ * ones it keeps as unknown values (Fn::Transform, Fn::GetStackOutput, the
+ * AWS::LanguageExtensions functions and the rule functions). */
+START_TEST(defined_functions_accepted)
+{
+    loaded l;
+    load_template(
+        &l, "{'Parameters': {'P': {'Type': 'String', 'Default': 'p'}},"
+            " 'Mappings': {'M': {'a': {'b': 'found'}}},"
+            " 'Conditions': {'C': {'Fn::Equals': [1, 1]}},"
+            " 'Rules': {'R': {'Assertions': ["
+            "  {'Assert': {'Fn::Contains': [['p'], {'Ref': 'P'}]}}]}},"
+            " 'Resources': {'F': {'Type': 'Test::Echo'},"
+            "  'E': {'Type': 'Test::Echo', 'Properties': {"
+            "   'and': {'Fn::And': [{'Condition': 'C'}, {'Fn::Equals': [1, 1]}]},"
+            "   'base64': {'Fn::Base64': 'x'},"
+            "   'cidr': {'Fn::Cidr': ['10.0.0.0/16', 2, 8]},"
+            "   'contains': {'Fn::Contains': [['a'], 'a']},"
+            "   'each_equals': {'Fn::EachMemberEquals': [['a'], 'a']},"
+            "   'each_in': {'Fn::EachMemberIn': [['a'], ['a']]},"
+            "   'equals': {'Fn::Equals': [1, 2]},"
+            "   'find': {'Fn::FindInMap': ['M', 'a', 'b']},"
+            "   'find_default': {'Fn::FindInMap': ['M', 'x', 'y', {'DefaultValue': 'd'}]},"
+            "   'for_each': {'Fn::ForEach': ['X', ['a'], {'k': 'v'}]},"
+            "   'loop': {'Fn::ForEach::Items': ['X', ['a'], {'k': 'v'}]},"
+            "   'azs': {'Fn::GetAZs': ''},"
+            "   'att': {'Fn::GetAtt': ['F', 'Arn']},"
+            "   'stack_output': {'Fn::GetStackOutput': {'StackName': 's', 'OutputName': 'o'}},"
+            "   'if': {'Fn::If': ['C', 'yes', 'no']},"
+            "   'import': {'Fn::ImportValue': 'x'},"
+            "   'join': {'Fn::Join': ['-', ['a', 'b']]},"
+            "   'length': {'Fn::Length': [1, 2]},"
+            "   'not': {'Fn::Not': [{'Fn::Equals': [1, 2]}]},"
+            "   'or': {'Fn::Or': [{'Fn::Equals': [1, 2]}, {'Fn::Equals': [1, 1]}]},"
+            "   'ref_all': {'Fn::RefAll': 'AWS::EC2::VPC::Id'},"
+            "   'select': {'Fn::Select': [1, ['a', 'b']]},"
+            "   'split': {'Fn::Split': [',', 'a,b']},"
+            "   'sub': {'Fn::Sub': '${P}-x'},"
+            "   'json': {'Fn::ToJsonString': {'a': 1}},"
+            "   'transform': {'Fn::Transform': {'Name': 'AWS::Include'}},"
+            "   'value_of': {'Fn::ValueOf': ['P', 'Tags']},"
+            "   'value_of_all': {'Fn::ValueOfAll': ['AWS::EC2::VPC::Id', 'Tags']},"
+            "   'ref': {'Ref': 'P'}}}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    soc2_resource *r = resource(&l, "E");
+    ck_assert_attr(r, "and", "true");
+    ck_assert_attr(r, "base64", "'eA=='");
+    ck_assert_attr(r, "equals", "false");
+    ck_assert_attr(r, "find", "'found'");
+    ck_assert_attr(r, "find_default", "'d'");
+    ck_assert_attr(r, "if", "'yes'");
+    ck_assert_attr(r, "join", "'a-b'");
+    ck_assert_attr(r, "not", "true");
+    ck_assert_attr(r, "or", "true");
+    ck_assert_attr(r, "select", "'b'");
+    ck_assert_attr(r, "split", "['a', 'b']");
+    ck_assert_attr(r, "sub", "'p-x'");
+    ck_assert_attr(r, "ref", "'p'");
+    static const char *const kept_unknown[] = {
+        "cidr", "contains", "each_equals", "each_in", "for_each", "loop", "azs",
+        "stack_output", "import", "length", "ref_all", "json", "transform", "value_of",
+        "value_of_all",
+    };
+    for (size_t i = 0; i < sizeof(kept_unknown) / sizeof(kept_unknown[0]); i++)
+        ck_assert_no_symbol(r, kept_unknown[i]);
+    ck_assert_symbol(r, "att", "${F.Arn}");
+    release(&l);
+}
+END_TEST
+
+/* Dependencies between resources. */
+
+/* Writes a template of resources F, A and B where A's property v is `value`
+ * (and A has `depends_on` when it is not NULL), and B's property v is a Ref
+ * to A. Condition Yes is true, No is false and Open is undecided. */
+static void write_pair(char *text, size_t size, const char *depends_on, const char *value)
+{
+    snprintf(text, size,
+             "{'Parameters': {'Free': {'Type': 'String'}},"
+             " 'Conditions': {'Yes': {'Fn::Equals': [1, 1]}, 'No': {'Fn::Equals': [1, 2]},"
+             "  'Open': {'Fn::Equals': [{'Ref': 'Free'}, 'x']}},"
+             " 'Resources': {'F': {'Type': 'Test::Echo'},"
+             "  'A': {'Type': 'Test::Echo', %s%s%s 'Properties': {'v': %s}},"
+             "  'B': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'A'}}}}}",
+             depends_on ? "'DependsOn': " : "", depends_on ? depends_on : "",
+             depends_on ? "," : "", value);
+}
+
+START_TEST(error_dependency_cycle_of_two)
+{
+    const soc2_error *e =
+        load_error("{'Resources': {\n"
+                   " 'A': {'Type': 'Test::Echo',"
+                   " 'Properties': {'v': {'Fn::GetAtt': ['B', 'Arn']},\n"
+                   "  'w': [{'Ref': 'B'}]}},\n"
+                   " 'B': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'A'}}}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->file, "bad.json");
+    ck_assert_str_eq(e->pointer, "/Resources/A/Properties/v/Fn::GetAtt/0");
+    ck_assert_int_eq(e->line, 2);
+    /* The column of "B" in ["B", "Arn"]. */
+    ck_assert_int_eq(e->column, 66);
+    ck_assert_msg(strstr(e->message, "circular dependency between resources \"A\" -> \"B\" -> "
+                                     "\"A\", which CloudFormation rejects; this is where \"A\" "
+                                     "refers to \"B\"") != NULL,
+                  "%s", e->message);
+}
+END_TEST
+
+/* Each way one resource can name another makes a dependency. */
+START_TEST(error_dependency_cycle_each_reference)
+{
+    static const struct {
+        const char *depends_on;
+        const char *value;
+        const char *pointer;
+    } cases[] = {
+        {NULL, "{'Ref': 'B'}", "/Properties/v/Ref"},
+        {NULL, "{'Fn::GetAtt': 'B.Arn'}", "/Properties/v/Fn::GetAtt"},
+        {NULL, "{'Fn::GetAtt': ['B', 'Arn']}", "/Properties/v/Fn::GetAtt/0"},
+        {NULL, "{'Fn::Sub': 'arn:${B}'}", "/Properties/v/Fn::Sub"},
+        {NULL, "{'Fn::Sub': '${!Literal}-${ B.Arn }/x'}", "/Properties/v/Fn::Sub"},
+        {NULL, "{'Fn::Sub': ['${X}-${B}', {'X': 'x'}]}", "/Properties/v/Fn::Sub/0"},
+        {NULL, "{'Fn::Sub': ['${X}', {'X': {'Ref': 'B'}}]}", "/Properties/v/Fn::Sub/1/X/Ref"},
+        {NULL, "{'Fn::Join': ['', ['a', {'Ref': 'B'}]]}", "/Properties/v/Fn::Join/1/1/Ref"},
+        {NULL, "{'Fn::Select': [0, ['a', {'Ref': 'B'}]]}", "/Properties/v/Fn::Select/1/1/Ref"},
+        {NULL, "{'Fn::If': ['Yes', {'Ref': 'B'}, 'x']}", "/Properties/v/Fn::If/1/Ref"},
+        {NULL, "{'Fn::If': ['Open', 'x', {'Ref': 'B'}]}", "/Properties/v/Fn::If/2/Ref"},
+        {NULL, "{'Fn::ToJsonString': {'k': {'Ref': 'B'}}}",
+         "/Properties/v/Fn::ToJsonString/k/Ref"},
+        {"'B'", "'x'", "/DependsOn"},
+        {"['F', 'B']", "'x'", "/DependsOn/1"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[1024];
+        write_pair(text, sizeof(text), cases[i].depends_on, cases[i].value);
+        const soc2_error *e = load_error(text);
+        char pointer[128];
+        snprintf(pointer, sizeof(pointer), "/Resources/A%s", cases[i].pointer);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "%s: code %d", cases[i].value, e->code);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, pointer) == 0, "%s: pointer %s",
+                      cases[i].value, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, "between resources \"A\" -> \"B\" -> \"A\"") != NULL,
+                      "%s: message %s", cases[i].value, e->message);
+    }
+}
+END_TEST
+
+/* Names that are not resources, and branches the template decides
+ * against, make no dependency. Neither does a resource that is not
+ * created. */
+START_TEST(dependency_not_counted)
+{
+    static const struct {
+        const char *depends_on;
+        const char *value;
+    } cases[] = {
+        {NULL, "{'Ref': 'Free'}"},
+        {NULL, "{'Fn::Sub': '${AWS::Region}-${Free}'}"},
+        {NULL, "{'Fn::Sub': ['${B}', {'B': 'x'}]}"},
+        {NULL, "{'Fn::Sub': '${!B}'}"},
+        {NULL, "{'Fn::If': ['No', {'Ref': 'B'}, 'x']}"},
+        {NULL, "{'Fn::If': ['Yes', 'x', {'Fn::GetAtt': 'B.Arn'}]}"},
+        {NULL, "{'Fn::If': ['Open', {'Ref': 'Free'}, 'x']}"},
+        {NULL, "{'Fn::GetAtt': ['F', 'Arn']}"},
+        {"'F'", "'x'"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[1024];
+        write_pair(text, sizeof(text), cases[i].depends_on, cases[i].value);
+        loaded l;
+        load_template(&l, text);
+        ck_assert_msg(l.rc == SOC2_OK, "%s: %s", cases[i].value, soc2_error_last()->message);
+        ck_assert_uint_eq(l.loader.count, 3);
+        release(&l);
+    }
+
+    /* B is not created, so A -> B -> A is no cycle. */
+    loaded l;
+    load_template(&l, "{'Conditions': {'No': {'Fn::Equals': [1, 2]}},"
+                      " 'Resources': {"
+                      "  'A': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'B'}}},"
+                      "  'B': {'Type': 'Test::Echo', 'Condition': 'No', 'DependsOn': 'A',"
+                      "   'Properties': {'v': {'Ref': 'A'}}}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    ck_assert_uint_eq(l.loader.count, 1);
+    release(&l);
+
+    /* Two paths to one resource are no cycle. */
+    load_template(&l, "{'Resources': {"
+                      "  'A': {'Type': 'Test::Echo', 'DependsOn': ['B', 'C']},"
+                      "  'B': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'D'}}},"
+                      "  'C': {'Type': 'Test::Echo', 'Properties': {'v': {'Fn::Sub': '${D.Arn}'}},"
+                      "        'DependsOn': 'D'},"
+                      "  'D': {'Type': 'Test::Echo'}}}");
+    ck_assert_msg(l.rc == SOC2_OK, "%s", soc2_error_last()->message);
+    ck_assert_uint_eq(l.loader.count, 4);
+    release(&l);
+}
+END_TEST
+
+/* A cycle through three resources and three kinds of reference is named
+ * in order from the resource the template lists first. */
+START_TEST(error_dependency_cycle_of_three)
+{
+    const soc2_error *e =
+        load_error("{'Resources': {\n"
+                   " 'A': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'B'}}},\n"
+                   " 'B': {'Type': 'Test::Echo', 'Properties': {'v': {'Fn::Sub': '${C.Arn}'}}},\n"
+                   " 'C': {'Type': 'Test::Echo', 'DependsOn': 'A'}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Resources/A/Properties/v/Ref");
+    ck_assert_int_eq(e->line, 2);
+    ck_assert_msg(strstr(e->message, "\"A\" -> \"B\" -> \"C\" -> \"A\",") != NULL, "%s",
+                  e->message);
+
+    e = load_error("{'Resources': {\n"
+                   " 'C': {'Type': 'Test::Echo', 'DependsOn': 'A'},\n"
+                   " 'A': {'Type': 'Test::Echo', 'Properties': {'v': {'Ref': 'B'}}},\n"
+                   " 'B': {'Type': 'Test::Echo', 'Properties': {'v': {'Fn::Sub': '${C.Arn}'}}}}}");
+    ck_assert_str_eq(e->pointer, "/Resources/C/DependsOn");
+    ck_assert_int_eq(e->line, 2);
+    ck_assert_msg(strstr(e->message, "\"C\" -> \"A\" -> \"B\" -> \"C\",") != NULL, "%s",
+                  e->message);
+    ck_assert_msg(strstr(e->message, "this is where \"C\" refers to \"A\"") != NULL, "%s",
+                  e->message);
+}
+END_TEST
+
+/* A resource that names itself where the resolver does not look, in
+ * DependsOn or inside a function it does not expand, depends on itself. */
+START_TEST(error_dependency_on_itself)
+{
+    const soc2_error *e = load_error("{'Resources': {'A': {'Type': 'Test::Echo',\n"
+                                     "  'DependsOn': ['A']}}}");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->pointer, "/Resources/A/DependsOn/0");
+    ck_assert_int_eq(e->line, 2);
+    ck_assert_msg(strstr(e->message, "between resources \"A\" -> \"A\",") != NULL, "%s",
+                  e->message);
+
+    e = load_error("{'Resources': {'A': {'Type': 'Test::Echo', 'Properties': {\n"
+                   "  'v': {'Fn::Length': [{'Fn::GetAtt': 'A.List'}]}}}}}");
+    ck_assert_str_eq(e->pointer, "/Resources/A/Properties/v/Fn::Length/0/Fn::GetAtt");
+    ck_assert_msg(strstr(e->message, "between resources \"A\" -> \"A\",") != NULL, "%s",
+                  e->message);
+}
+END_TEST
+
+START_TEST(error_depends_on_invalid)
+{
+    static const struct {
+        const char *depends_on;
+        const char *pointer;
+        const char *message;
+    } cases[] = {
+        {"5", "/DependsOn",
+         "resource \"A\": DependsOn must be the logical ID of a resource or a list of them"},
+        {"['F', 7]", "/DependsOn/1", "DependsOn must be the logical ID"},
+        {"{'Ref': 'F'}", "/DependsOn", "DependsOn must be the logical ID"},
+        {"'Nope'", "/DependsOn",
+         "resource \"A\": DependsOn names \"Nope\", which is not a resource of the template"},
+        {"['F', 'Free']", "/DependsOn/1", "DependsOn names \"Free\", which is not a resource"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[1024];
+        write_pair(text, sizeof(text), cases[i].depends_on, "'x'");
+        const soc2_error *e = load_error(text);
+        char pointer[128];
+        snprintf(pointer, sizeof(pointer), "/Resources/A%s", cases[i].pointer);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "%s: code %d", cases[i].depends_on, e->code);
+        ck_assert_msg(e->pointer && strcmp(e->pointer, pointer) == 0, "%s: pointer %s",
+                      cases[i].depends_on, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, cases[i].message) != NULL, "%s: message %s",
+                      cases[i].depends_on, e->message);
+    }
+}
+END_TEST
+
+/* Writes a template of `count` resources R0, R1, ... where each depends on
+ * the next, through DependsOn when `depends_on` is set and through a Ref
+ * otherwise. The last depends on R0 when `closed` is set. */
+static void write_chain(strbuf *text, size_t count, int depends_on, int closed)
+{
+    sb_puts(text, "{\"Resources\": {");
+    for (size_t i = 0; i < count; i++) {
+        size_t next = i + 1 < count ? i + 1 : 0;
+        sb_printf(text, "%s\"R%zu\": {\"Type\": \"Test::Echo\"", i ? ", " : "", i);
+        if (next == 0 && !closed)
+            sb_puts(text, "}");
+        else if (depends_on)
+            sb_printf(text, ", \"DependsOn\": \"R%zu\"}", next);
+        else
+            sb_printf(text, ", \"Properties\": {\"v\": {\"Ref\": \"R%zu\"}}}", next);
+    }
+    sb_puts(text, "}}");
+}
+
+/* A chain of many resources is searched without recursion, so its length
+ * costs no C stack, and in time that grows with the template's size. */
+START_TEST(dependency_chain_long)
+{
+    enum { CHAIN = 50000 };
+    for (int depends_on = 0; depends_on <= 1; depends_on++) {
+        strbuf text = STRBUF_INIT;
+        write_chain(&text, CHAIN, depends_on, 0);
+        ck_assert(!text.failed);
+        soc2_snapshot *s;
+        ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+        int rc = soc2_snapshot_load_buffer(s, sb_str(&text), text.len, "chain.json",
+                                           SOC2_FORMAT_AUTO);
+        ck_assert_msg(rc == SOC2_OK, "%s", soc2_error_last()->message);
+        ck_assert_uint_eq(soc2_snapshot_resource_count(s), CHAIN);
+        soc2_snapshot_free(s);
+        sb_free(&text);
+
+        write_chain(&text, CHAIN, depends_on, 1);
+        ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+        rc = soc2_snapshot_load_buffer(s, sb_str(&text), text.len, "chain.json",
+                                       SOC2_FORMAT_AUTO);
+        ck_assert_int_eq(rc, SOC2_EFORMAT);
+        const soc2_error *e = soc2_error_last();
+        ck_assert_str_eq(e->pointer, depends_on ? "/Resources/R0/DependsOn"
+                                                : "/Resources/R0/Properties/v/Ref");
+        ck_assert_msg(strstr(e->message, "between resources \"R0\" -> \"R1\" -> \"R2\" -> \"R3\" "
+                                         "-> \"R4\" -> \"R5\" -> \u2026 -> \"R49999\" -> \"R0\" "
+                                         "(50000 resources), which") != NULL,
+                      "%s", e->message);
+        ck_assert_uint_eq(soc2_snapshot_resource_count(s), 0);
+        soc2_snapshot_free(s);
+        sb_free(&text);
+    }
+}
+END_TEST
+
 /* A list type takes a comma-delimited string as Default, and any other type
  * a string or a number. */
 START_TEST(error_parameter_default_type)
@@ -1250,7 +1688,18 @@ Suite *make_suite(void)
     tcase_add_test(tc, unknown_below_path_limit);
     tcase_add_test(tc, function_like_keys_in_plain_objects);
     tcase_add_test(tc, condition_ref_not_self_reference);
+    tcase_add_test(tc, defined_functions_accepted);
     suite_add_tcase(s, tc);
+
+    TCase *dependencies = tcase_create("dependencies");
+    tcase_add_test(dependencies, error_dependency_cycle_of_two);
+    tcase_add_test(dependencies, error_dependency_cycle_each_reference);
+    tcase_add_test(dependencies, dependency_not_counted);
+    tcase_add_test(dependencies, error_dependency_cycle_of_three);
+    tcase_add_test(dependencies, error_dependency_on_itself);
+    tcase_add_test(dependencies, error_depends_on_invalid);
+    tcase_add_test(dependencies, dependency_chain_long);
+    suite_add_tcase(s, dependencies);
 
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, error_join_not_list_has_line);
@@ -1263,6 +1712,8 @@ Suite *make_suite(void)
     tcase_add_test(errors, error_condition_function_beside_other_keys);
     tcase_add_test(errors, error_and_or_operand_count);
     tcase_add_test(errors, error_self_reference);
+    tcase_add_test(errors, error_unknown_function);
+    tcase_add_test(errors, error_nul_in_names);
     tcase_add_test(errors, error_parameter_default_type);
     tcase_add_test(errors, error_nesting_too_deep);
     tcase_add_test(errors, error_nesting_message_short);

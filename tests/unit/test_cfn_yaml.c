@@ -404,6 +404,152 @@ START_TEST(source_map_twins_equal)
 }
 END_TEST
 
+/* Errors in YAML templates. */
+
+/* Loads `text` as template.yaml and returns the error it fails with. */
+static const soc2_error *yaml_load_error(const char *text)
+{
+    soc2_snapshot *s;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    int rc = soc2_snapshot_load_buffer(s, text, strlen(text), "template.yaml", SOC2_FORMAT_AUTO);
+    ck_assert_int_ne(rc, SOC2_OK);
+    ck_assert_uint_eq(soc2_snapshot_resource_count(s), 0);
+    soc2_snapshot_free(s);
+    return soc2_error_last();
+}
+
+/* A short-form tag is the function Fn:: and its name, so a tag that names
+ * no function CloudFormation defines is rejected where it is written. */
+START_TEST(yaml_unknown_function_tag)
+{
+    static const struct {
+        const char *value;
+        int column;
+    } cases[] = {
+        {"v: !Bogus 0.0.0.0/0", 10},
+        {"v: [a, !Bogus [1, 2]]", 14},
+        {"v: !Bogus {a: 1}", 10},
+        {"v:\n        Fn::Bogus: x", 20},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "Resources:\n"
+                 "  E:\n"
+                 "    Type: Test::Echo\n"
+                 "    Properties:\n"
+                 "      %s\n",
+                 cases[i].value);
+        const soc2_error *e = yaml_load_error(text);
+        ck_assert_msg(e->code == SOC2_EFORMAT, "%s: code %d", cases[i].value, e->code);
+        ck_assert_msg(e->file && strcmp(e->file, "template.yaml") == 0, "%s: file %s",
+                      cases[i].value, e->file ? e->file : "(none)");
+        int line = strchr(cases[i].value, '\n') ? 6 : 5;
+        ck_assert_msg(e->line == line && e->column == cases[i].column, "%s: at %d:%d",
+                      cases[i].value, e->line, e->column);
+        ck_assert_msg(e->pointer && strstr(e->pointer, "/Fn::Bogus") != NULL, "%s: pointer %s",
+                      cases[i].value, e->pointer ? e->pointer : "(none)");
+        ck_assert_msg(strstr(e->message, "unknown intrinsic function \"Fn::Bogus\" (!Bogus in "
+                                         "YAML)") != NULL,
+                      "%s: message %s", cases[i].value, e->message);
+    }
+}
+END_TEST
+
+/* The short forms of the functions CloudFormation defines load, those the
+ * resolver keeps as unknown values too. */
+START_TEST(yaml_defined_function_tags)
+{
+    static const char text[] =
+        "Parameters:\n"
+        "  P: {Type: String, Default: p}\n"
+        "Conditions:\n"
+        "  C: !Equals [!Ref P, p]\n"
+        "Resources:\n"
+        "  F:\n"
+        "    Type: Test::Echo\n"
+        "  E:\n"
+        "    Type: Test::Echo\n"
+        "    Properties:\n"
+        "      sub: !Sub '${P}-x'\n"
+        "      if: !If [C, yes, no]\n"
+        "      att: !GetAtt F.Arn\n"
+        "      select: !Select [0, !Split [',', 'a,b']]\n"
+        "      stack_output: !GetStackOutput {StackName: s, OutputName: o}\n"
+        "      length: !Length [1, 2]\n"
+        "      json: !ToJsonString {a: 1}\n"
+        "      transform: !Transform {Name: 'AWS::Include'}\n"
+        "      contains: !Contains [[a], a]\n"
+        "      ref_all: !RefAll 'AWS::EC2::VPC::Id'\n"
+        "      value_of: !ValueOf [P, Tags]\n"
+        "      cidr: !Cidr ['10.0.0.0/16', 2, 8]\n";
+    soc2_snapshot *s;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    int rc = soc2_snapshot_load_buffer(s, text, strlen(text), "template.yaml", SOC2_FORMAT_AUTO);
+    ck_assert_msg(rc == SOC2_OK, "%s", soc2_error_last()->message);
+    const soc2_resource *r = find_resource(s, "E");
+    const char *value = NULL;
+    ck_assert_int_eq(soc2_resource_get_string(&value, r, "sub"), SOC2_OK);
+    ck_assert_str_eq(value, "p-x");
+    ck_assert_int_eq(soc2_resource_get_string(&value, r, "if"), SOC2_OK);
+    ck_assert_str_eq(value, "yes");
+    ck_assert_int_eq(soc2_resource_get_string(&value, r, "select"), SOC2_OK);
+    ck_assert_str_eq(value, "a");
+    static const char *const unknown[] = {"att",       "stack_output", "length",
+                                          "json",      "transform",    "contains",
+                                          "ref_all",   "value_of",     "cidr"};
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+        ck_assert_msg(soc2_resource_get_string(&value, r, unknown[i]) == SOC2_EUNKNOWN,
+                      "%s is not unknown", unknown[i]);
+    soc2_snapshot_free(s);
+}
+END_TEST
+
+/* A circular dependency written with short forms is reported at the line
+ * and column of the reference that starts it. */
+START_TEST(yaml_dependency_cycle)
+{
+    const soc2_error *e = yaml_load_error("Resources:\n"
+                                          "  A:\n"
+                                          "    Type: Test::Echo\n"
+                                          "    Properties:\n"
+                                          "      v: !GetAtt B.Arn\n"
+                                          "  B:\n"
+                                          "    Type: Test::Echo\n"
+                                          "    Properties:\n"
+                                          "      v: !Sub '${C}-x'\n"
+                                          "  C:\n"
+                                          "    Type: Test::Echo\n"
+                                          "    DependsOn: [A]\n");
+    ck_assert_int_eq(e->code, SOC2_EFORMAT);
+    ck_assert_str_eq(e->file, "template.yaml");
+    ck_assert_str_eq(e->pointer, "/Resources/A/Properties/v/Fn::GetAtt/0");
+    ck_assert_int_eq(e->line, 5);
+    ck_assert_int_eq(e->column, 10);
+    ck_assert_msg(strstr(e->message, "circular dependency between resources \"A\" -> \"B\" -> "
+                                     "\"C\" -> \"A\"") != NULL,
+                  "%s", e->message);
+
+    /* The branch of a false condition is no dependency. */
+    static const char text[] = "Conditions:\n"
+                               "  No: !Equals [1, 2]\n"
+                               "Resources:\n"
+                               "  A:\n"
+                               "    Type: Test::Echo\n"
+                               "    Properties:\n"
+                               "      v: !If [No, !Ref B, x]\n"
+                               "  B:\n"
+                               "    Type: Test::Echo\n"
+                               "    Properties:\n"
+                               "      v: !Ref A\n";
+    soc2_snapshot *s;
+    ck_assert_int_eq(soc2_snapshot_new(&s), SOC2_OK);
+    int rc = soc2_snapshot_load_buffer(s, text, strlen(text), "template.yaml", SOC2_FORMAT_AUTO);
+    ck_assert_msg(rc == SOC2_OK, "%s", soc2_error_last()->message);
+    soc2_snapshot_free(s);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("cfn_yaml");
@@ -419,5 +565,11 @@ Suite *make_suite(void)
     tcase_add_test(sources, source_map_finding_lines);
     tcase_add_test(sources, source_map_twins_equal);
     suite_add_tcase(s, sources);
+
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, yaml_unknown_function_tag);
+    tcase_add_test(errors, yaml_defined_function_tags);
+    tcase_add_test(errors, yaml_dependency_cycle);
+    suite_add_tcase(s, errors);
     return s;
 }

@@ -546,6 +546,22 @@ START_TEST(admin_every_iam_action)
         {"[\"iam:Get*\", \"iam:List*\", \"iam:*\"]", "\"*\"", TV_TRUE},
         /* Several patterns that only together match every IAM action. */
         {"[\"iam:?\", \"iam:??*\"]", "\"*\"", TV_TRUE},
+        /* An action name starts with a letter, in any case. */
+        {"[\"iam:A*\", \"iam:B*\", \"iam:C*\", \"iam:D*\", \"iam:E*\", \"iam:F*\", \"iam:G*\","
+         " \"iam:H*\", \"iam:I*\", \"iam:J*\", \"iam:K*\", \"iam:L*\", \"iam:M*\", \"iam:N*\","
+         " \"iam:O*\", \"iam:P*\", \"iam:Q*\", \"iam:R*\", \"iam:S*\", \"iam:T*\", \"iam:U*\","
+         " \"iam:V*\", \"iam:W*\", \"iam:X*\", \"iam:Y*\", \"iam:Z*\"]",
+         "\"*\"", TV_TRUE},
+        {"[\"iam:a*\", \"IAM:B*\", \"iam:c*\", \"iam:D*\", \"iam:e*\", \"iam:F*\", \"iam:g*\","
+         " \"iam:H*\", \"iam:i*\", \"iam:J*\", \"iam:k*\", \"iam:L*\", \"iam:m*\", \"iam:N*\","
+         " \"iam:o*\", \"iam:P*\", \"iam:q*\", \"iam:R*\", \"iam:s*\", \"iam:T*\", \"iam:u*\","
+         " \"iam:V*\", \"iam:w*\", \"iam:X*\", \"iam:y*\", \"iam:Z*\", \"iam:1*\"]",
+         "\"*\"", TV_TRUE},
+        {"[\"iam:A*\", \"iam:B*\", \"iam:C*\", \"iam:D*\", \"iam:E*\", \"iam:F*\", \"iam:G*\","
+         " \"iam:H*\", \"iam:I*\", \"iam:J*\", \"iam:K*\", \"iam:L*\", \"iam:M*\", \"iam:N*\","
+         " \"iam:O*\", \"iam:P*\", \"iam:Q*\", \"iam:R*\", \"iam:S*\", \"iam:T*\", \"iam:U*\","
+         " \"iam:V*\", \"iam:W*\", \"iam:X*\", \"iam:Y*\"]",
+         "\"*\"", TV_FALSE},
         {"\"iam:*\"", "\"arn:aws:*\"", TV_TRUE},
         {"\"iam:??*\"", "\"*\"", TV_FALSE},
         {"[\"iam:Get*\", \"iam:List*\"]", "\"*\"", TV_FALSE},
@@ -553,7 +569,7 @@ START_TEST(admin_every_iam_action)
         {"\"iam:*\"", "\"arn:aws:iam::111122223333:role/app\"", TV_FALSE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char policy[256];
+        char policy[1024];
         snprintf(policy, sizeof(policy),
                  "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": %s, \"Resource\": %s}]}",
                  cases[i].action, cases[i].resource);
@@ -602,7 +618,7 @@ START_TEST(admin_patterns_too_intricate)
 {
     /* "*c" followed by 16 "?" for every character an action can hold,
      * with "?" repeated 1 to 17 times: together they match every IAM
-     * action, but deciding so takes more states than the search allows. */
+     * action, but deciding so takes more than the search limits allow. */
     static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789-:";
     strbuf policy = STRBUF_INIT;
     sb_puts(&policy, "{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\", \"Action\": [");
@@ -618,15 +634,105 @@ START_TEST(admin_patterns_too_intricate)
     expect_tv(&out, TV_ERROR, "too many states");
     ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
     ck_assert_str_eq(sb_str(&out.note),
-                     "policy.Statement[0].Action has wildcard patterns too many or too intricate "
-                     "to decide whether they match every IAM action; write fewer, simpler "
-                     "patterns");
+                     "policy.Statement[0].Action has 55 wildcard patterns. Deciding whether they "
+                     "match every IAM action takes more than the search limits of the coverage "
+                     "check; write fewer, simpler wildcard patterns");
 
     /* Another statement that grants everything still decides. */
+    size_t patterns_end = policy.len - 4; /* before "]}]}" */
     sb_truncate(&policy, policy.len - 2);
     sb_puts(&policy, ", {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}");
     eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
     expect_tv(&out, TV_TRUE, "second statement grants everything");
+
+    /* With patterns without a wildcard too, the note counts both. */
+    sb_truncate(&policy, patterns_end);
+    sb_puts(&policy, ", \"iam:GetUser\", \"iam:ListUsers\"]}]}");
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_ERROR, "too many states with plain names");
+    ck_assert_str_eq(sb_str(&out.note),
+                     "policy.Statement[0].Action has 55 wildcard patterns and 2 patterns without "
+                     "a wildcard. Deciding whether they match every IAM action takes more than "
+                     "the search limits of the coverage check; write fewer, simpler wildcard "
+                     "patterns");
+    result_free(&out);
+    sb_free(&policy);
+}
+END_TEST
+
+/* Appends `count` actions "s3:GetObject<i>" as JSON list items. */
+static void append_plain_actions(strbuf *policy, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        sb_printf(policy, "%s\"s3:GetObject%zu\"", i ? ", " : "", i);
+}
+
+START_TEST(admin_many_plain_actions)
+{
+    /* 20000 actions without a wildcard match 20000 names, never every IAM
+     * action, however long they are together. */
+    strbuf policy = STRBUF_INIT;
+    sb_puts(&policy, "{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\", \"Action\": [");
+    append_plain_actions(&policy, 20000);
+    sb_puts(&policy, "]}]}");
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_FALSE, "plain actions only");
+
+    /* A wildcard pattern among them still decides. */
+    sb_truncate(&policy, policy.len - 4);
+    sb_puts(&policy, ", \"iam:*\"]}]}");
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_TRUE, "plain actions and iam:*");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+    ck_assert_str_eq(sb_str(&out.note), "statement 0 allows every IAM action on every resource, "
+                                        "which lets the holder grant itself any permission");
+
+    /* Wildcard patterns that cover only together, among the plain ones. */
+    sb_truncate(&policy, policy.len - 4 - strlen(", \"iam:*\""));
+    for (char letter = 'A'; letter <= 'Z'; letter++)
+        sb_printf(&policy, ", \"iam:%c*\"", letter);
+    sb_puts(&policy, "]}]}");
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_TRUE, "plain actions and iam:A* to iam:Z*");
+
+    /* The same for resources: plain ARNs, then one that matches all. */
+    sb_reset(&policy);
+    sb_puts(&policy, "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": [");
+    for (size_t i = 0; i < 20000; i++)
+        sb_printf(&policy, "%s\"arn:aws:s3:::bucket-%zu\"", i ? ", " : "", i);
+    sb_puts(&policy, "]}]}");
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_FALSE, "plain ARNs only");
+    sb_truncate(&policy, policy.len - 4);
+    sb_puts(&policy, ", \"arn:aws:*:*:*:*\"]}]}");
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_TRUE, "plain ARNs and every ARN");
+    result_free(&out);
+    sb_free(&policy);
+}
+END_TEST
+
+START_TEST(admin_wildcard_patterns_too_long)
+{
+    /* One pattern of 70000 characters: more than the coverage check reads. */
+    strbuf policy = STRBUF_INIT;
+    sb_puts(&policy, "{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\", \"Action\": [");
+    sb_puts(&policy, "\"iam:");
+    for (int i = 0; i < 69995; i++)
+        sb_putc(&policy, 'a');
+    sb_puts(&policy, "*\", \"iam:GetUser\"]}]}");
+    eval_result out;
+    result_init(&out);
+    eval_text(&op_iam_admin, NULL, sb_str(&policy), &out);
+    expect_tv(&out, TV_ERROR, "a wildcard pattern too long");
+    ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
+    ck_assert_str_eq(sb_str(&out.note),
+                     "policy.Statement[0].Action has 1 wildcard pattern with 70000 characters in "
+                     "all, more than the 65536 that the coverage check reads, so whether they "
+                     "match every IAM action is not decided; write fewer or shorter wildcard "
+                     "patterns");
     result_free(&out);
     sb_free(&policy);
 }
@@ -883,7 +989,7 @@ START_TEST(admin_unknown_parts)
                 action, NULL, &out);
     expect_tv(&out, TV_UNKNOWN, "unknown action");
     ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Action");
-    ck_assert_msg(strstr(sb_str(&out.note), "not known until apply") != NULL, "%s",
+    ck_assert_msg(strstr(sb_str(&out.note), "depends on it") != NULL, "%s",
                   sb_str(&out.note));
 
     /* A known FALSE part decides, whatever the unknown one is. */
@@ -1335,7 +1441,8 @@ START_TEST(action_patterns)
     ck_assert(iam_pattern_covers_service("IAM:**", "iam"));
     ck_assert(!iam_pattern_covers_service("iam:??*", "iam"));
 
-    /* Every letter and digit as the first character of the name. */
+    /* An action name starts with a letter, so every letter as the first
+     * character covers the service, and digits add nothing. */
     const char *letters[36];
     char storage[36][8];
     for (int i = 0; i < 36; i++) {
@@ -1343,8 +1450,71 @@ START_TEST(action_patterns)
         letters[i] = storage[i];
     }
     ck_assert_int_eq(iam_patterns_cover_service(letters, 36, "iam"), IAM_COVER_YES);
-    ck_assert_int_eq(iam_patterns_cover_service(letters, 35, "iam"), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_service(letters, 26, "iam"), IAM_COVER_YES);
+    ck_assert_int_eq(iam_patterns_cover_service(letters, 25, "iam"), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_service(letters + 1, 35, "iam"), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_service(letters + 26, 10, "iam"), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_service(letters, 26, "s3"), IAM_COVER_NO);
     ck_assert_int_eq(iam_patterns_cover_actions(letters, 36), IAM_COVER_NO);
+
+    /* A service prefix may start with a letter, a digit or a hyphen. */
+    const char *first_chars[37];
+    char first_storage[37][4];
+    for (int i = 0; i < 37; i++) {
+        snprintf(first_storage[i], sizeof(first_storage[i]), "%c*",
+                 "abcdefghijklmnopqrstuvwxyz0123456789-"[i]);
+        first_chars[i] = first_storage[i];
+    }
+    ck_assert_int_eq(iam_patterns_cover_actions(first_chars, 37), IAM_COVER_YES);
+    ck_assert_int_eq(iam_patterns_cover_actions(first_chars, 36), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_actions(first_chars, 26), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_service(first_chars, 26, "iam"), IAM_COVER_YES);
+
+    /* Patterns without a wildcard complete the names the others miss:
+     * "iam:??*" misses only the one-letter names. */
+    const char *short_names[27];
+    char short_storage[26][8];
+    for (int i = 0; i < 26; i++) {
+        snprintf(short_storage[i], sizeof(short_storage[i]), i % 2 ? "iam:%c" : "IAM:%c",
+                 (i % 3 ? 'a' : 'A') + i);
+        short_names[i] = short_storage[i];
+    }
+    short_names[26] = "iam:??*";
+    ck_assert_int_eq(iam_patterns_cover_service(short_names, 27, "iam"), IAM_COVER_YES);
+    ck_assert_int_eq(iam_patterns_cover_service(short_names + 1, 26, "iam"), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_service(short_names, 26, "iam"), IAM_COVER_NO);
+    short_names[26] = "iam:???*";
+    ck_assert_int_eq(iam_patterns_cover_service(short_names, 27, "iam"), IAM_COVER_NO);
+    const char *arns[] = {"arn:aws:s3:::bucket", "arn:aws:??*:*:*:*", "arn:aws:a:::x"};
+    ck_assert_int_eq(iam_patterns_cover_resources(arns, 3), IAM_COVER_NO);
+
+    /* Patterns without `*` never cover, however many and long they are. */
+    size_t plain_count = 30000;
+    const char **plain = malloc((plain_count + 1) * sizeof(*plain));
+    char(*plain_storage)[32] = malloc(plain_count * sizeof(*plain_storage));
+    ck_assert_ptr_nonnull(plain);
+    ck_assert_ptr_nonnull(plain_storage);
+    for (size_t i = 0; i < plain_count; i++) {
+        snprintf(plain_storage[i], sizeof(plain_storage[i]), "iam:GetUser%zu?", i);
+        plain[i] = plain_storage[i];
+    }
+    ck_assert_int_eq(iam_patterns_cover_service(plain, plain_count, "iam"), IAM_COVER_NO);
+    ck_assert_int_eq(iam_patterns_cover_actions(plain, plain_count), IAM_COVER_NO);
+    for (size_t i = 0; i < plain_count; i++)
+        snprintf(plain_storage[i], sizeof(plain_storage[i]), "iam:GetUser%zu", i);
+    ck_assert_int_eq(iam_patterns_cover_service(plain, plain_count, "iam"), IAM_COVER_NO);
+    plain[plain_count] = "IAM:*";
+    ck_assert_int_eq(iam_patterns_cover_service(plain, plain_count + 1, "iam"), IAM_COVER_YES);
+    ck_assert_int_eq(iam_patterns_cover_actions(plain, plain_count + 1), IAM_COVER_NO);
+    plain[plain_count] = "iam:GetUser?*";
+    ck_assert_int_eq(iam_patterns_cover_service(plain, plain_count + 1, "iam"), IAM_COVER_NO);
+    free(plain);
+    free(plain_storage);
+
+    iam_pattern_counts counts = iam_patterns_count(arns, 3);
+    ck_assert_uint_eq(counts.wildcard_patterns, 1);
+    ck_assert_uint_eq(counts.wildcard_chars, strlen("arn:aws:??*:*:*:*"));
+    ck_assert_uint_eq(counts.plain_patterns, 2);
 
     static const struct {
         const char *pattern;
@@ -1371,10 +1541,11 @@ START_TEST(action_patterns)
                           resources[i].expected,
                       "%s", resources[i].pattern);
 
-    static const char *const touching[] = {"s3:GetObject", "s*", "*Object", "S3:?"};
+    static const char *const touching[] = {"s3:GetObject", "s*", "*Object", "S3:?", "s3:*1"};
     for (size_t i = 0; i < sizeof(touching) / sizeof(touching[0]); i++)
         ck_assert_msg(iam_patterns_touch_service(&touching[i], 1, "s3"), "%s", touching[i]);
-    static const char *const apart[] = {"ec2:*", "s3", "s3:", "s3-object-lambda:*", "s3:_x"};
+    static const char *const apart[] = {"ec2:*", "s3", "s3:", "s3-object-lambda:*", "s3:_x",
+                                        "s3:1*"};
     for (size_t i = 0; i < sizeof(apart) / sizeof(apart[0]); i++)
         ck_assert_msg(!iam_patterns_touch_service(&apart[i], 1, "s3"), "%s", apart[i]);
 }
@@ -1458,6 +1629,8 @@ Suite *make_suite(void)
     tcase_add_test(cases, admin_action_spellings);
     tcase_add_test(cases, admin_every_iam_action);
     tcase_add_test(cases, admin_patterns_too_intricate);
+    tcase_add_test(cases, admin_many_plain_actions);
+    tcase_add_test(cases, admin_wildcard_patterns_too_long);
     tcase_add_test(cases, policy_element_names);
     tcase_add_test(cases, policy_nul_characters);
     tcase_add_test(cases, admin_second_statement_named);

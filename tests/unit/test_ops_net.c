@@ -164,20 +164,17 @@ START_TEST(cidr_anywhere_spellings)
         {"0000::/0", TV_TRUE},
         {"10.0.0.0/0", TV_TRUE},
         {"2001:db8::/0", TV_TRUE},
+        {"::ffff:0.0.0.0/0", TV_TRUE},
+        {"0:0:0:0:0:0:0.0.0.0/0", TV_TRUE},
         {"2001:800::/21", TV_FALSE},
+        {"2001:DB8::/32", TV_FALSE},
+        {"2001:db8:0300::/48", TV_FALSE},
+        {"1:2:3:4:5:6:7::/112", TV_FALSE},
+        {"::ffff:0.0.0.0/96", TV_FALSE},
         {"10.0.0.0/8", TV_FALSE},
         {"0.0.0.0/1", TV_FALSE},
-        {"0.0.0.0", TV_FALSE},
-        {"::", TV_FALSE},
-        {"0.0.0.0/33", TV_FALSE},
-        {"::/129", TV_FALSE},
-        {"0.0.0.0/", TV_FALSE},
-        {"/0", TV_FALSE},
-        {"0.0.0/0", TV_FALSE},
-        {"0.0.0.0/0 ", TV_FALSE},
-        {"0.0.0.0/-0", TV_FALSE},
-        {"anywhere", TV_FALSE},
-        {"", TV_FALSE},
+        {"255.255.255.255/32", TV_FALSE},
+        {"100.64.0.0/10", TV_FALSE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         eval_result out;
@@ -196,6 +193,133 @@ START_TEST(cidr_anywhere_spellings)
     eval_blocks(json_string("::/0"), NULL, NULL, &out);
     ck_assert_str_eq(sb_str(&out.path), "ingress[0].cidr_blocks");
     ck_assert_str_eq(sb_str(&out.note), "\"::/0\" covers every IPv6 address");
+    result_free(&out);
+}
+END_TEST
+
+/* Strings that are not CIDR blocks, each with the reason its note gives
+ * after "which is not a CIDR block". AWS rejects them or reads them its own
+ * way, so each makes the result an error. */
+#define BAD_ADDRESS                                                                          \
+    " because its address is neither an IPv4 address (four octets from 0 to 255, such as "  \
+    "\"10.0.0.0/16\") nor an IPv6 address (such as \"2001:db8::/32\")"
+#define NO_PREFIX                                                                            \
+    " because it has no prefix length, which AWS requires; add /32 (IPv4) or /128 (IPv6) "  \
+    "to name one address"
+#define BAD_IPV4_PREFIX                                                                      \
+    " because its prefix length is not a number from 0 to 32 without leading zeros"
+#define BAD_IPV6_PREFIX                                                                      \
+    " because its prefix length is not a number from 0 to 128 without leading zeros"
+#define LEADING_ZERO                                                                         \
+    " because an octet of its IPv4 address has a leading zero, which some parsers read as "  \
+    "octal; write each octet in decimal without leading zeros"
+
+static const struct {
+    const char *block;
+    const char *reason;
+} malformed_blocks[] = {
+    {" 0.0.0.0/0", BAD_ADDRESS},
+    {"0.0.0.0 /0", BAD_ADDRESS},
+    {"0.0.0.0/0 ", BAD_IPV4_PREFIX},
+    {"0.0.0.0/ 0", BAD_IPV4_PREFIX},
+    {"0.0.0.0", NO_PREFIX},
+    {"10.1.2.3", NO_PREFIX},
+    {"::", NO_PREFIX},
+    {"2001:db8::1", NO_PREFIX},
+    {"0.0.0.0/33", BAD_IPV4_PREFIX},
+    {"0.0.0.0/128", BAD_IPV4_PREFIX},
+    {"::/129", BAD_IPV6_PREFIX},
+    {"0.0.0.0/", BAD_IPV4_PREFIX},
+    {"0.0.0.0/00", BAD_IPV4_PREFIX},
+    {"10.0.0.0/08", BAD_IPV4_PREFIX},
+    {"::/00", BAD_IPV6_PREFIX},
+    {"0.0.0.0/-0", BAD_IPV4_PREFIX},
+    {"0.0.0.0/+0", BAD_IPV4_PREFIX},
+    {"0.0.0.0/0x0", BAD_IPV4_PREFIX},
+    {"0.0.0.0/0/0", BAD_IPV4_PREFIX},
+    {"0.0.0.0/0:0", BAD_IPV4_PREFIX},
+    {"::/0:0", BAD_IPV6_PREFIX},
+    {"000.000.000.000/0", LEADING_ZERO},
+    {"010.0.0.0/8", LEADING_ZERO},
+    {"10.0.0.00/8", LEADING_ZERO},
+    {"0.0.0/0", BAD_ADDRESS},
+    {"0.0.0.0.0/0", BAD_ADDRESS},
+    {"0..0.0/0", BAD_ADDRESS},
+    {"256.0.0.0/0", BAD_ADDRESS},
+    {"1000.0.0.0/0", BAD_ADDRESS},
+    {"0x0.0.0.0/0", BAD_ADDRESS},
+    {"0/0", BAD_ADDRESS},
+    {"/0", BAD_ADDRESS},
+    {"1:2:3:4:5:6:7:8:9/0", BAD_ADDRESS},
+    {"1::2::3/0", BAD_ADDRESS},
+    {"12345::/0", BAD_ADDRESS},
+    {":::/0", BAD_ADDRESS},
+    {"fe80::1%eth0/64", BAD_ADDRESS},
+    {"::ffff:010.0.0.0/104", BAD_ADDRESS},
+    {"[::]/0", BAD_ADDRESS},
+    {"anywhere", BAD_ADDRESS},
+    {"", BAD_ADDRESS},
+};
+
+START_TEST(cidr_anywhere_malformed_blocks)
+{
+    for (size_t i = 0; i < sizeof(malformed_blocks) / sizeof(malformed_blocks[0]); i++) {
+        const char *block = malformed_blocks[i].block;
+        char note[512];
+        eval_result out;
+        result_init(&out);
+
+        eval_blocks(json_string(block), NULL, NULL, &out);
+        expect_tv(&out, TV_ERROR, block);
+        ck_assert_str_eq(sb_str(&out.path), "ingress[0].cidr_blocks");
+        snprintf(note, sizeof(note),
+                 "ingress[0].cidr_blocks is \"%s\", which is not a CIDR block%s", block,
+                 malformed_blocks[i].reason);
+        ck_assert_str_eq(sb_str(&out.note), note);
+
+        eval_blocks(json_pack("[s, s]", "10.0.0.0/8", block), NULL, NULL, &out);
+        expect_tv(&out, TV_ERROR, block);
+        ck_assert_str_eq(sb_str(&out.path), "ingress[0].cidr_blocks[1]");
+        snprintf(note, sizeof(note),
+                 "ingress[0].cidr_blocks[1] is \"%s\", which is not a CIDR block%s", block,
+                 malformed_blocks[i].reason);
+        ck_assert_str_eq(sb_str(&out.note), note);
+
+        /* A block that covers every address decides whatever the others are. */
+        eval_blocks(json_pack("[s, s]", block, "::/0"), NULL, NULL, &out);
+        expect_tv(&out, TV_TRUE, block);
+        result_free(&out);
+    }
+}
+END_TEST
+
+START_TEST(cidr_anywhere_malformed_quoting)
+{
+    eval_result out;
+    result_init(&out);
+
+    /* Quotes, backslashes and control characters are escaped. */
+    eval_blocks(json_string("0.0.0.0/0\"\\\t\x7f"), NULL, NULL, &out);
+    expect_tv(&out, TV_ERROR, "escaped characters");
+    ck_assert_str_eq(sb_str(&out.note),
+                     "ingress[0].cidr_blocks is \"0.0.0.0/0\\\"\\\\\\u0009\\u007f\", which is not "
+                     "a CIDR block" BAD_IPV4_PREFIX);
+
+    /* A long value is cut after 64 bytes, at a character boundary: the
+     * two bytes of U+00E9 that would straddle byte 64 are left out whole. */
+    strbuf value = STRBUF_INIT;
+    for (int i = 0; i < 63; i++)
+        sb_putc(&value, 'a');
+    sb_puts(&value, "\xc3\xa9/0");
+    eval_blocks(json_string(sb_str(&value)), NULL, NULL, &out);
+    expect_tv(&out, TV_ERROR, "long value");
+    strbuf note = STRBUF_INIT;
+    sb_puts(&note, "ingress[0].cidr_blocks is \"");
+    sb_append(&note, sb_str(&value), 63);
+    sb_puts(&note, "...\", which is not a CIDR block" BAD_ADDRESS);
+    ck_assert_str_eq(sb_str(&out.note), sb_str(&note));
+    sb_free(&note);
+    sb_free(&value);
     result_free(&out);
 }
 END_TEST
@@ -317,8 +441,8 @@ static json_t *halving_blocks(int ipv6, unsigned last, int complete)
         json_array_append_new(list, json_string(block));
     }
     if (complete && last == width)
-        json_array_append_new(list, json_string(ipv6 ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
-                                                     : "255.255.255.255"));
+        json_array_append_new(list, json_string(ipv6 ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"
+                                                     : "255.255.255.255/32"));
     return list;
 }
 
@@ -357,6 +481,9 @@ START_TEST(cidr_anywhere_union)
         {"[\"0.0.0.0/1\", \"8000::/1\"]", TV_FALSE},
         {"[\"0.0.0.0/1\"]", TV_FALSE},
         {"[\"0.0.0.0/1\", \"128.0.0.0/2\", \"192.0.0.0/2\", \"anywhere\"]", TV_TRUE},
+        /* Without the covering blocks, the malformed string is an error. */
+        {"[\"0.0.0.0/1\", \"128.0.0.0/2\", \"anywhere\"]", TV_ERROR},
+        {"[\"0.0.0.0/1\", \"128.0.0.0/1\", \"::/1\", \"8000::/1 \"]", TV_TRUE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         eval_result out;
@@ -492,8 +619,7 @@ START_TEST(open_to_anywhere_unknown_parts)
     eval_open(ssh, parse(half_and_unknown), block, NULL, &out);
     expect_tv(&out, TV_UNKNOWN, "unknown second half");
     ck_assert_str_eq(sb_str(&out.path), "ingress[1].cidr_blocks[0]");
-    ck_assert_str_eq(sb_str(&out.note), "ingress[1].cidr_blocks[0] is not known until apply "
-                                        "and could be any CIDR block");
+    ck_assert_str_eq(sb_str(&out.note), "it could be any CIDR block");
     eval_open(ssh, parse(half_and_unknown), NULL, block, &out);
     expect_tv(&out, TV_FALSE, "second half a reference");
 
@@ -575,6 +701,38 @@ START_TEST(open_to_anywhere_invalid)
         result_free(&out);
     }
 
+    /* A string that is not a CIDR block, in a rule that lets the port
+     * through, is an error naming the value. */
+    static const struct {
+        const char *ingress;
+        const char *path;
+        const char *note;
+    } malformed[] = {
+        {"[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+         "  \"cidr_blocks\": [\"0.0.0.0\"]}]",
+         "ingress[0].cidr_blocks[0]",
+         "ingress[0].cidr_blocks[0] is \"0.0.0.0\", which is not a CIDR block" NO_PREFIX},
+        {"[{\"protocol\": \"-1\", \"from_port\": 0, \"to_port\": 0,"
+         "  \"cidr_blocks\": [\"10.0.0.0/8\"], \"ipv6_cidr_blocks\": [\"::/129\"]}]",
+         "ingress[0].ipv6_cidr_blocks[0]",
+         "ingress[0].ipv6_cidr_blocks[0] is \"::/129\", which is not a CIDR block" BAD_IPV6_PREFIX},
+        {"[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+         "  \"cidr_blocks\": [\"0.0.0.0/1\"]},"
+         " {\"protocol\": \"tcp\", \"from_port\": 0, \"to_port\": 1024,"
+         "  \"cidr_blocks\": [\"128.000.0.0/1\"]}]",
+         "ingress[1].cidr_blocks[0]",
+         "ingress[1].cidr_blocks[0] is \"128.000.0.0/1\", which is not a CIDR block" LEADING_ZERO},
+    };
+    for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_open("{\"port\": 22}", parse(malformed[i].ingress), NULL, NULL, &out);
+        expect_tv(&out, TV_ERROR, malformed[i].ingress);
+        ck_assert_str_eq(sb_str(&out.path), malformed[i].path);
+        ck_assert_str_eq(sb_str(&out.note), malformed[i].note);
+        result_free(&out);
+    }
+
     /* A rule that opens the port to every address decides anyway. */
     eval_result out;
     result_init(&out);
@@ -585,6 +743,31 @@ START_TEST(open_to_anywhere_invalid)
                     "  \"cidr_blocks\": [\"0.0.0.0/0\"]}]"),
               NULL, NULL, &out);
     expect_tv(&out, TV_TRUE, "invalid and anywhere");
+    eval_open("{\"port\": 22}",
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/1\", \" 0.0.0.0/0\"]},"
+                    " {\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": 22,"
+                    "  \"cidr_blocks\": [\"128.0.0.0/1\"]}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_TRUE, "malformed string and halves");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[0]");
+
+    /* A rule on another port is not read, as with other malformed values. */
+    eval_open("{\"port\": 22}",
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 443, \"to_port\": 443,"
+                    "  \"cidr_blocks\": [\"0.0.0.0\"]}]"),
+              NULL, NULL, &out);
+    expect_tv(&out, TV_FALSE, "malformed string on another port");
+
+    /* A rule whose port is not known until apply might open the port, so
+     * its malformed block is read. */
+    static const char *const unknown_port[] = {"ingress[0].to_port", NULL};
+    eval_open("{\"port\": 22}",
+              parse("[{\"protocol\": \"tcp\", \"from_port\": 22, \"to_port\": null,"
+                    "  \"cidr_blocks\": [\"0.0.0.0/33\"]}]"),
+              unknown_port, NULL, &out);
+    expect_tv(&out, TV_ERROR, "malformed string and unknown port");
+    ck_assert_str_eq(sb_str(&out.path), "ingress[0].cidr_blocks[0]");
 
     /* Protocol and port strings with a NUL are neither. */
     static const char protocol[] = "tcp\0x";
@@ -980,6 +1163,8 @@ Suite *make_suite(void)
     tcase_add_test(cases, cidr_anywhere_deciding_element);
     tcase_add_test(cases, cidr_anywhere_unknown_blocks);
     tcase_add_test(cases, cidr_anywhere_wrong_types);
+    tcase_add_test(cases, cidr_anywhere_malformed_blocks);
+    tcase_add_test(cases, cidr_anywhere_malformed_quoting);
     tcase_add_test(cases, cidr_anywhere_union);
     tcase_add_test(cases, open_to_anywhere_across_rules);
     tcase_add_test(cases, open_to_anywhere_unknown_parts);

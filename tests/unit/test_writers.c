@@ -61,9 +61,11 @@ static const text_case cases[] = {
      "\tstarts with a tab", "'\tstarts with a tab"},
     {"Return", SOC2_FINDING_FAIL, "\rcarriage return \xff", "\rcarriage return " R,
      "\rcarriage return " R, "'\rcarriage return " R},
+    /* XML and HTML are read by people in CI pages and browsers: the
+     * overrides that reorder text are shown as \uNNNN there. */
     {"Bidi", SOC2_FINDING_FAIL, "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8",
      "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8",
-     "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8",
+     "csi \xc2\x9b" "31m, rlo \\u202ecba, fsi \\u2068",
      "csi \xc2\x9b" "31m, rlo \xe2\x80\xae" "cba, fsi \xe2\x81\xa8"},
     {"Passing", SOC2_FINDING_PASS, "fine \xe2\x9c\x93", "fine \xe2\x9c\x93", "fine \xe2\x9c\x93",
      "fine \xe2\x9c\x93"},
@@ -222,6 +224,39 @@ START_TEST(json_keeps_text_valid)
 }
 END_TEST
 
+/* The JSON writer writes findings one at a time: the text must equal
+ * jansson's dump of the whole document, with many findings and with none. */
+static void assert_single_dump(const struct text_buffer *out)
+{
+    json_t *doc = parse_json(out);
+    char *whole = json_dumps(doc, JSON_INDENT(2));
+    ck_assert_ptr_nonnull(whole);
+    ck_assert_uint_eq(out->length, strlen(whole) + 1);
+    ck_assert_int_eq(memcmp(out->data, whole, strlen(whole)), 0);
+    ck_assert_int_eq(out->data[out->length - 1], '\n');
+    free(whole);
+    json_decref(doc);
+}
+
+START_TEST(json_streams_like_one_dump)
+{
+    scan s = scan_cases();
+    struct text_buffer out = write_report(s.report, SOC2_OUTPUT_JSON);
+    assert_single_dump(&out);
+    free(out.data);
+    scan_free(&s);
+
+    scan empty = scan_template("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}}}",
+                               "bucket.json");
+    ck_assert_uint_eq(soc2_report_finding_count(empty.report), 0);
+    out = write_report(empty.report, SOC2_OUTPUT_JSON);
+    assert_single_dump(&out);
+    ck_assert_ptr_nonnull(strstr(out.data, "\"findings\": []\n}\n"));
+    free(out.data);
+    scan_free(&empty);
+}
+END_TEST
+
 START_TEST(sarif_keeps_text_valid)
 {
     scan s = scan_cases();
@@ -360,6 +395,23 @@ START_TEST(csv_keeps_text_valid)
     }
     ck_assert_uint_eq(checked, CASE_COUNT);
     csv_table_free(&table);
+    free(out.data);
+    scan_free(&s);
+}
+END_TEST
+
+/* The HTML page shows every message as its text: markup is escaped, and
+ * the overrides that would reorder what a reader sees are shown. */
+START_TEST(html_shows_text_as_written)
+{
+    scan s = scan_cases();
+    struct text_buffer out = write_report(s.report, SOC2_OUTPUT_HTML);
+    assert_utf8(&out);
+    ck_assert_ptr_nonnull(strstr(out.data, "rlo \\u202ecba, fsi \\u2068"));
+    ck_assert_ptr_null(strstr(out.data, "\xe2\x80\xae"));
+    ck_assert_ptr_null(strstr(out.data, "\xe2\x81\xa8"));
+    ck_assert_ptr_nonnull(strstr(out.data, "+&lt;a href=&quot;x&quot;&gt;&amp;amp;&lt;/a&gt;"));
+    ck_assert_ptr_null(strstr(out.data, "<a href=\"x\">"));
     free(out.data);
     scan_free(&s);
 }
@@ -710,7 +762,9 @@ Suite *make_suite(void)
     tcase_add_test(tc, json_keeps_text_valid);
     tcase_add_test(tc, sarif_keeps_text_valid);
     tcase_add_test(tc, xml_check_rejects_broken_documents);
+    tcase_add_test(tc, json_streams_like_one_dump);
     tcase_add_test(tc, junit_keeps_text_valid);
+    tcase_add_test(tc, html_shows_text_as_written);
     tcase_add_test(tc, csv_keeps_text_valid);
     tcase_add_test(tc, text_escapes_for_terminals);
     tcase_add_test(tc, write_rejects_bad_arguments);

@@ -127,7 +127,13 @@ static int visit_entry(const char *path, const char *name, found_file_callback c
         /* A link to a file, or a dangling link that the loader reports as
          * unreadable when its name is an input name. */
     } else if (!S_ISREG(info.st_mode)) {
-        return 0;
+        /* A FIFO or a device with an input name is reported, not skipped:
+         * reading it could block or never end. Other names are not inputs. */
+        if (!is_input_name(name))
+            return 0;
+        print_input_error(path, S_ISFIFO(info.st_mode) ? "is a FIFO, not a regular file"
+                                                        : "is not a regular file");
+        return 1;
     }
 
     if (is_input_name(name))

@@ -2,6 +2,7 @@
  * parsed and how far, then which rule is being evaluated. It appears only
  * on a terminal, only once an operation has run for a moment (small inputs
  * never show it), and is erased before anything else is printed. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -32,9 +33,18 @@ void progress_init(progress_line *line, FILE *stream)
     const char *delay = getenv("SOC2_PROGRESS_DELAY_MS");
     if (delay && *delay) {
         char *end;
+        errno = 0;
         long value = strtol(delay, &end, 10);
-        if (*end == '\0' && value >= 0)
+        if (*end == '\0' && value >= 0 && errno == 0) {
             line->delay_ms = value;
+        } else if (line->enabled) {
+            /* The setting only matters on a terminal, and only there is it
+             * worth a word. */
+            fputs("soc2: warning: SOC2_PROGRESS_DELAY_MS=\"", stderr);
+            put_escaped(stderr, delay);
+            fprintf(stderr, "\" is not a whole number of milliseconds; using %d\n",
+                    SHOW_AFTER_MS);
+        }
     }
 }
 
