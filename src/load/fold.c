@@ -511,18 +511,21 @@ static int moves_have_unknown(const child_kind *kind, const soc2_resource *child
     return 0;
 }
 
-/* Returns whether a member is absent, null or an empty list. */
-static int is_unset_list(const json_t *value)
+/* Returns whether a member is absent, null, an empty list or an empty
+ * string: the ways a plan or state writes an unset member of a rule. */
+static int is_unset(const json_t *value)
 {
-    return !value || json_is_null(value) || (json_is_array(value) && json_array_size(value) == 0);
+    return !value || json_is_null(value) || (json_is_array(value) && json_array_size(value) == 0) ||
+           (json_is_string(value) && json_string_length(value) == 0);
 }
 
 /* Writes the key that two inline blocks share when they are equal,
- * counting a member that is null or absent equal to an empty list: their
- * compact JSON with keys sorted and such members left out. An
- * aws_security_group_rule that leaves ipv6_cidr_blocks unset has null there
- * in plans and states, but its group's ingress list, read back from AWS,
- * has []. Returns 0, or -1 when memory runs out. */
+ * counting a member that is null, absent, an empty list or an empty string
+ * as unset: their compact JSON with keys sorted and unset members left out.
+ * An aws_security_group_rule that leaves ipv6_cidr_blocks or description
+ * unset has null there in plans and states, but its group's ingress list,
+ * read back from AWS, has [] and "". Returns 0, or -1 when memory runs
+ * out. */
 static int block_key(strbuf *key, const json_t *block)
 {
     json_t *trimmed = NULL;
@@ -532,7 +535,7 @@ static int block_key(strbuf *key, const json_t *block)
         const char *member;
         json_t *value;
         json_object_foreach((json_t *)block, member, value) {
-            if (!is_unset_list(value) && json_object_set(trimmed, member, value) < 0) {
+            if (!is_unset(value) && json_object_set(trimmed, member, value) < 0) {
                 json_decref(trimmed);
                 return -1;
             }

@@ -132,6 +132,7 @@ struct soc2_snapshot {
     int indexed;
     strmap by_type;     /* type -> ptrvec of resources, load order */
     strmap by_identity; /* ID, ARN or name -> ptrvec of resources */
+    strmap by_arn_key;  /* arn_key_of_resource() -> ptrvec of resources */
 };
 
 int ptrvec_push(ptrvec *vec, void *item);
@@ -195,6 +196,16 @@ const ptrvec *snapshot_resources_of_type(const soc2_snapshot *snapshot, const ch
 /* Returns the resources whose ID, ARN or name is `value`, or NULL. ARNs
  * ending in ":*" (CloudWatch Logs) also match without that suffix. */
 const ptrvec *snapshot_resources_by_identity(const soc2_snapshot *snapshot, const char *value);
+
+/* ARNs that are not known (arn.c). Both functions write a key of the form
+ * "<service>:<resource part>" ("sns:alarms", "iam:role/ops") to `key`.
+ * arn_key_of_resource() writes the key that the resource's name decides
+ * when its own `arn` is not known and its type's ARN is built from its
+ * name; arn_key_of_text() writes the key of an ARN written as text. Each
+ * returns 1 with the key, 0 when there is none, or -1 when memory runs
+ * out. */
+int arn_key_of_resource(const soc2_resource *resource, strbuf *key);
+int arn_key_of_text(const char *text, strbuf *key);
 
 /* Marks the value at `steps` (a path) of a mask tree as unknown, creating
  * the containers on the way. `*mask` may be NULL (a new object is made).

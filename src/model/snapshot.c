@@ -51,6 +51,7 @@ int soc2_snapshot_new(soc2_snapshot **out)
     strmap_init(&s->interned);
     strmap_init(&s->by_type);
     strmap_init(&s->by_identity);
+    strmap_init(&s->by_arn_key);
     s->limit_input_bytes = DEFAULT_INPUT_BYTES;
     s->limit_resources = DEFAULT_RESOURCES;
     *out = s;
@@ -69,8 +70,10 @@ static void drop_indexes(soc2_snapshot *s)
 {
     strmap_foreach(&s->by_type, free_vec_value, NULL);
     strmap_foreach(&s->by_identity, free_vec_value, NULL);
+    strmap_foreach(&s->by_arn_key, free_vec_value, NULL);
     strmap_free(&s->by_type);
     strmap_free(&s->by_identity);
+    strmap_free(&s->by_arn_key);
     for (size_t i = 0; i < s->count; i++) {
         soc2_resource *r = s->resources[i];
         free(r->in_edges);
@@ -212,9 +215,12 @@ static int add_identity(soc2_snapshot *s, soc2_resource *r, const char *attribut
     return 0;
 }
 
-static int index_identities(soc2_snapshot *s, soc2_resource *r)
+static int index_identities(soc2_snapshot *s, soc2_resource *r, strbuf *key)
 {
     if (add_identity(s, r, "id") < 0 || add_identity(s, r, "arn") < 0)
+        return -1;
+    int has_key = arn_key_of_resource(r, key);
+    if (has_key < 0 || (has_key && index_add(&s->by_arn_key, sb_str(key), r) < 0))
         return -1;
     for (size_t i = 0; i < sizeof(identity_attributes) / sizeof(identity_attributes[0]); i++)
         if (strcmp(identity_attributes[i].type, r->type) == 0 &&
@@ -253,11 +259,25 @@ static int add_value_edges(soc2_snapshot *s, soc2_resource *r, const json_t *val
 
     if (json_is_string(value)) {
         const ptrvec *targets = snapshot_resources_by_identity(s, json_string_value(value));
+        unsigned flags = 0;
+        if (!targets) {
+            /* An ARN may name a resource whose own ARN is not known: the
+             * match is then ambiguous (see arn.c). */
+            strbuf key = STRBUF_INIT;
+            int has_key = arn_key_of_text(json_string_value(value), &key);
+            if (has_key < 0) {
+                sb_free(&key);
+                return -1;
+            }
+            targets = has_key ? strmap_get(&s->by_arn_key, sb_str(&key)) : NULL;
+            sb_free(&key);
+            flags = EDGE_AMBIGUOUS;
+        }
         if (!targets || resource_has_edge_at(r, sb_str(path)))
             return 0;
         for (size_t i = 0; i < targets->count; i++) {
             soc2_resource *t = targets->items[i];
-            if (t != r && resource_add_edge(r, sb_str(path), t->address, t) < 0)
+            if (t != r && resource_add_edge_flags(r, sb_str(path), t->address, t, flags) < 0)
                 return -1;
         }
         return 0;
@@ -305,13 +325,15 @@ int snapshot_index(soc2_snapshot *s)
         return SOC2_OK;
     drop_indexes(s);
 
+    strbuf path = STRBUF_INIT;
     for (size_t i = 0; i < s->count; i++) {
         soc2_resource *r = s->resources[i];
-        if (index_add(&s->by_type, r->type, r) < 0 || index_identities(s, r) < 0)
+        if (index_add(&s->by_type, r->type, r) < 0 || index_identities(s, r, &path) < 0) {
+            sb_free(&path);
             goto nomem;
+        }
     }
 
-    strbuf path = STRBUF_INIT;
     for (size_t i = 0; i < s->count; i++) {
         sb_reset(&path);
         if (add_value_edges(s, s->resources[i], s->resources[i]->attrs, &path) < 0) {

@@ -1,4 +1,5 @@
 #include "iam_policy.h"
+#include "iam_eval.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -430,6 +431,17 @@ void iam_policy_statement_name(const iam_policy *policy, size_t index, strbuf *s
         sb_puts(sb, "the statement");
     else
         sb_printf(sb, "statement %zu", index);
+
+    /* The Sid is what a reader searches the policy for. */
+    cursor statement, sid;
+    iam_policy_statement(policy, index, &statement);
+    cursor_child_key(&sid, &statement, "Sid");
+    if (cursor_state(&sid) == VALUE_PRESENT && json_is_string(sid.value) &&
+        json_string_length(sid.value) > 0) {
+        sb_puts(sb, " (Sid ");
+        iam_append_quoted(sb, json_string_value(sid.value));
+        sb_putc(sb, ')');
+    }
 }
 
 iam_effect iam_statement_effect(const cursor *statement)

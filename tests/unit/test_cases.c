@@ -1,6 +1,6 @@
 /* Data-driven rule cases. Every folder tests/data/cases/<rule-id>/<case>/
- * contains input documents (*.json, loaded in sorted order with format
- * detection) and an expected.json naming the findings the built-in rules
+ * contains input documents (*.json, *.yaml and *.yml, loaded in sorted
+ * order with format detection) and an expected.json naming the findings the built-in rules
  * must produce, or the load error the inputs must raise.
  * tests/data/cases/README.md describes the format. Each case runs as its own
  * Check test, named after its folder. Setting SOC2_CASE runs only the cases
@@ -113,7 +113,8 @@ static int has_suffix(const char *name, const char *suffix)
 }
 
 /* Lists the entries of `path` that are folders (want_dirs) or input
- * documents (*.json other than expected.json), sorted by name. Returns the
+ * documents (*.json other than expected.json, *.yaml, *.yml), sorted by
+ * name. Returns the
  * count, or -1 with errno set when the folder cannot be read. It also runs
  * while the suite is made, outside any test, so it aborts when memory runs
  * out instead of using ck_assert. */
@@ -131,7 +132,8 @@ static long list_entries(const char *path, int want_dirs, char ***out)
         if (name[0] == '.')
             continue;
         int wanted = want_dirs ? is_directory(path, name)
-                               : has_suffix(name, ".json") && strcmp(name, "expected.json") != 0 &&
+                               : (has_suffix(name, ".yaml") || has_suffix(name, ".yml") ||
+                                  (has_suffix(name, ".json") && strcmp(name, "expected.json") != 0)) &&
                                      !is_directory(path, name);
         if (!wanted)
             continue;
@@ -468,7 +470,7 @@ static int load_inputs(mismatch_log *log, const char *case_name, const char *fol
     long input_count = list_entries(folder, 0, &inputs);
     if (input_count <= 0) {
         mismatch(log, case_name, "the folder holds no input document (*.json besides "
-                                 "expected.json)");
+                                 "expected.json, *.yaml or *.yml)");
         free_names(inputs, input_count < 0 ? 0 : input_count);
         return SOC2_OK;
     }
