@@ -617,6 +617,9 @@ static int walk_expressions(plan_reader *pr, const json_t *expressions, size_t f
  * - The provider fills in AWS's default: a DynamoDB table without a
  *   server_side_encryption block, or with one that names no key, uses a key
  *   AWS owns or manages, which is what the rules need to know.
+ * - The provider reads it back after apply: whether a new SNS subscription
+ *   is pending confirmation depends on its endpoint, which a plan cannot
+ *   know, so the subscription counts as intended.
  * Left unknown, every rule that reads them would be unknown. `nested` names
  * an attribute of each block of the list `attribute`, or is NULL for the
  * attribute itself. */
@@ -641,6 +644,7 @@ static const struct {
     {"aws_sns_topic", "policy", NULL},
     {"aws_dynamodb_table", "server_side_encryption", NULL},
     {"aws_dynamodb_table", "server_side_encryption", "kms_key_arn"},
+    {"aws_sns_topic_subscription", "pending_confirmation", NULL},
 };
 
 /* Clears the unknown mark of `nested` in each block of the list `mask`

@@ -263,7 +263,16 @@ void iam_eval_statements(const void *state, const cursor *at, eval_result *out,
     for (size_t i = 0; i < policy.count; i++) {
         cursor statement;
         iam_policy_statement(&policy, i, &statement);
-        tv verdict = test(state, &policy, i, &statement, &scratch);
+        tv verdict;
+        if (cursor_state(&statement) == VALUE_MISSING && statement.mask) {
+            /* Only unknown parts of the statement are given: it could
+             * grant anything. */
+            result_set(&scratch, TV_UNKNOWN, &statement);
+            result_note(&scratch, "the statement could grant anything");
+            verdict = TV_UNKNOWN;
+        } else {
+            verdict = test(state, &policy, i, &statement, &scratch);
+        }
         if (verdict == TV_TRUE) {
             result_move(out, &scratch);
             goto done;

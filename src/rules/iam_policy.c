@@ -212,7 +212,7 @@ static tv check_element_names(const cursor *at, const char *const *names, const 
 static tv check_statement(const cursor *statement, eval_result *out)
 {
     value_state state = cursor_state(statement);
-    if (state == VALUE_UNKNOWN)
+    if (state == VALUE_UNKNOWN || (state == VALUE_MISSING && statement->mask))
         return TV_TRUE;
     if (state == VALUE_MISSING || !json_is_object(statement->value))
         return reject(out, statement, "is %s; each statement must be an object",
@@ -380,8 +380,13 @@ tv iam_policy_open(iam_policy *policy, const cursor *at, eval_result *out)
     cursor_child_key(&policy->statements, &policy->document, "Statement");
     switch (cursor_state(&policy->statements)) {
     case VALUE_MISSING:
-        /* No statement grants anything. */
-        return TV_TRUE;
+        /* No statement grants anything, unless some of them are unknown
+         * (a native document may list only the unknown parts). */
+        if (!policy->statements.mask)
+            return TV_TRUE;
+        result_set(out, TV_UNKNOWN, &policy->statements);
+        result_note(out, "its statements could grant anything");
+        return TV_UNKNOWN;
     case VALUE_UNKNOWN:
         result_set(out, TV_UNKNOWN, &policy->statements);
         result_note(out, "its statements could grant anything");
@@ -395,7 +400,11 @@ tv iam_policy_open(iam_policy *policy, const cursor *at, eval_result *out)
         policy->single = 1;
         policy->count = 1;
     } else if (json_is_array(statements)) {
+        /* Unknown statements past the end of the list count too. */
         policy->count = json_array_size(statements);
+        if (json_is_array(policy->statements.mask) &&
+            json_array_size(policy->statements.mask) > policy->count)
+            policy->count = json_array_size(policy->statements.mask);
     } else {
         return reject(out, &policy->statements,
                       "is %s; Statement must be an object or a list of objects",

@@ -1273,6 +1273,231 @@ START_TEST(public_principal_unknown_parts)
 }
 END_TEST
 
+/* A policy in object form with Principal "*" and Condition `condition`
+ * (JSON text), evaluated with the paths of `unknown` marked unknown and
+ * those of `references` marked as references. */
+static tv eval_public_object(const char *principal, const char *condition,
+                             const char *const *unknown, const char *const *references,
+                             eval_result *out)
+{
+    char policy[1024];
+    snprintf(policy, sizeof(policy),
+             "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": %s,"
+             " \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"%s%s}]}",
+             principal, condition ? ", \"Condition\": " : "", condition ? condition : "");
+    return eval_object(&op_iam_public_principal, NULL, policy, unknown, references, out);
+}
+
+/* Loaders leave a value that is not known until apply out of its object
+ * and mark it only in the unknown mask, and a list may be shorter than its
+ * mask. Such a value can decide whether a condition pins the caller. So
+ * the outcome is unknown unless something known decides it. */
+START_TEST(public_principal_unknown_members)
+{
+    static const char vpce_key[] =
+        "policy.Statement[0].Condition.StringEquals[\"aws:SourceVpce\"]";
+    static const struct {
+        const char *label;
+        const char *principal;
+        const char *condition; /* NULL for none */
+        const char *unknown;   /* a path marked unknown */
+        int reference;         /* the path is a reference instead */
+        tv expected;
+        const char *path; /* the finding's path, or NULL not to check it */
+    } cases[] = {
+        {"condition key left out", "\"*\"", "{\"StringEquals\": {}}", vpce_key, 0, TV_UNKNOWN,
+         vpce_key},
+        {"condition key left out, a reference", "\"*\"", "{\"StringEquals\": {}}", vpce_key, 1,
+         TV_FALSE, NULL},
+        {"condition block left out", "\"*\"", "{}", "policy.Statement[0].Condition.StringEquals",
+         0, TV_UNKNOWN, "policy.Statement[0].Condition.StringEquals"},
+        {"ArnEquals block left out", "\"*\"", "{\"Bool\": {\"aws:SecureTransport\": \"true\"}}",
+         "policy.Statement[0].Condition.ArnEquals", 0, TV_UNKNOWN,
+         "policy.Statement[0].Condition.ArnEquals"},
+        {"Condition left out, its key unknown", "\"*\"", NULL, vpce_key, 0, TV_UNKNOWN,
+         vpce_key},
+        {"values left out, an item unknown", "\"*\"", "{\"StringEquals\": {}}",
+         "policy.Statement[0].Condition.StringEquals[\"aws:SourceVpce\"][0]", 0, TV_UNKNOWN,
+         "policy.Statement[0].Condition.StringEquals[\"aws:SourceVpce\"][0]"},
+        {"item past the end of the list", "\"*\"",
+         "{\"StringEquals\": {\"aws:SourceVpce\": [\"vpce-1a2b3c4d\"]}}",
+         "policy.Statement[0].Condition.StringEquals[\"aws:SourceVpce\"][1]", 0, TV_UNKNOWN,
+         "policy.Statement[0].Condition.StringEquals[\"aws:SourceVpce\"][1]"},
+        {"item past the end, a reference", "\"*\"",
+         "{\"StringEquals\": {\"aws:SourceVpce\": [\"vpce-1a2b3c4d\"]}}",
+         "policy.Statement[0].Condition.StringEquals[\"aws:SourceVpce\"][1]", 1, TV_FALSE, NULL},
+        {"source IP left out", "\"*\"", "{\"IpAddress\": {}}",
+         "policy.Statement[0].Condition.IpAddress[\"aws:SourceIp\"]", 0, TV_UNKNOWN,
+         "policy.Statement[0].Condition.IpAddress[\"aws:SourceIp\"]"},
+        {"principal item past the end", "{\"AWS\": [\"arn:aws:iam::111122223333:root\"]}",
+         NULL, "policy.Statement[0].Principal.AWS[1]", 0, TV_UNKNOWN,
+         "policy.Statement[0].Principal.AWS[1]"},
+        {"AWS principal left out", "{}", NULL, "policy.Statement[0].Principal.AWS", 0,
+         TV_UNKNOWN, "policy.Statement[0].Principal.AWS"},
+        {"AWS principal left out, a reference", "{}", NULL,
+         "policy.Statement[0].Principal.AWS", 1, TV_FALSE, NULL},
+        /* Known parts that decide whatever the unknown one is. */
+        {"unknown block that cannot pin", "\"*\"", "{}", "policy.Statement[0].Condition.Bool",
+         0, TV_TRUE, NULL},
+        {"unknown key that cannot pin", "\"*\"", "{\"StringEquals\": {}}",
+         "policy.Statement[0].Condition.StringEquals[\"s3:x-amz-acl\"]", 0, TV_TRUE, NULL},
+        {"known key pins", "\"*\"",
+         "{\"StringEquals\": {\"aws:SourceAccount\": \"111122223333\"}}", vpce_key, 0, TV_FALSE,
+         NULL},
+        {"known wildcard value pins nothing", "\"*\"",
+         "{\"StringEquals\": {\"aws:SourceVpce\": [\"*\"]}}",
+         "policy.Statement[0].Condition.StringEquals[\"aws:SourceVpce\"][1]", 0, TV_TRUE, NULL},
+        {"known blocks cover IPv4", "\"*\"",
+         "{\"IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/1\", \"128.0.0.0/1\"]}}",
+         "policy.Statement[0].Condition.IpAddress[\"aws:SourceIp\"][2]", 0, TV_TRUE, NULL},
+        {"known block beside an unknown one", "\"*\"",
+         "{\"IpAddress\": {\"aws:SourceIp\": [\"203.0.113.0/24\"]}}",
+         "policy.Statement[0].Condition.IpAddress[\"aws:SourceIp\"][1]", 0, TV_UNKNOWN,
+         "policy.Statement[0].Condition.IpAddress[\"aws:SourceIp\"][1]"},
+        {"service principal", "{\"Service\": \"sqs.amazonaws.com\"}", "{\"StringEquals\": {}}",
+         vpce_key, 0, TV_FALSE, NULL},
+        {"unknown service principal", "{}", NULL, "policy.Statement[0].Principal.Service", 0,
+         TV_FALSE, NULL},
+        {"NotPrincipal left out", "{}", NULL, "policy.Statement[0].NotPrincipal.AWS", 0, TV_TRUE,
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *const paths[] = {cases[i].unknown, NULL};
+        eval_result out;
+        result_init(&out);
+
+        /* NotPrincipal replaces Principal, which it may not appear beside. */
+        if (strstr(cases[i].unknown, "NotPrincipal")) {
+            eval_object(&op_iam_public_principal, NULL,
+                        "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\","
+                        " \"Resource\": \"arn:aws:s3:::b/*\"}]}",
+                        paths, NULL, &out);
+        } else {
+            eval_public_object(cases[i].principal, cases[i].condition,
+                               cases[i].reference ? NULL : paths,
+                               cases[i].reference ? paths : NULL, &out);
+        }
+        expect_tv(&out, cases[i].expected, cases[i].label);
+        if (cases[i].path)
+            ck_assert_msg(strcmp(sb_str(&out.path), cases[i].path) == 0, "%s: path %s",
+                          cases[i].label, sb_str(&out.path));
+        result_free(&out);
+    }
+}
+END_TEST
+
+START_TEST(public_principal_source_ip_cover)
+{
+    static const struct {
+        const char *condition;
+        tv expected;
+    } cases[] = {
+        /* Blocks that together cover a whole family pin nothing. */
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/1\", \"128.0.0.0/1\"]}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"::/1\", \"8000::/1\"]}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/2\", \"64.0.0.0/2\", \"128.0.0.0/1\"]}}",
+         TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"128.0.0.0/1\", \"2001:db8::/32\","
+         " \"0.0.0.0/1\"]}}",
+         TV_TRUE},
+        {"{\"ForAnyValue:IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/1\", \"128.0.0.0/1\"]}}",
+         TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"10.0.0.5/0\"}}", TV_TRUE},
+        /* Half of a family, or blocks with a gap, still pin. */
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"0.0.0.0/1\"}}", TV_FALSE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/1\", \"128.0.0.0/2\"]}}", TV_FALSE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/1\", \"8000::/1\"]}}", TV_FALSE},
+        /* An address alone is read as /32. */
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"198.51.100.7\"}}", TV_FALSE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"2001:db8::1\"}}", TV_FALSE},
+        /* A value that is no address or block pins nothing. */
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"203.0.113.0/33\"}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": [\"203.0.113.0/24\", \"010.0.0.0/8\"]}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": \"office\"}}", TV_TRUE},
+        {"{\"IpAddress\": {\"aws:SourceIp\": 203}}", TV_TRUE},
+        /* NotIpAddress pins nothing, even when it leaves no address. */
+        {"{\"NotIpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/0\", \"::/0\"]}}", TV_TRUE},
+        {"{\"NotIpAddress\": {\"aws:SourceIp\": \"203.0.113.0/24\"}}", TV_TRUE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_public("\"*\"", cases[i].condition, &out);
+        expect_tv(&out, cases[i].expected, cases[i].condition);
+        result_free(&out);
+    }
+}
+END_TEST
+
+START_TEST(public_principal_wildcard_values)
+{
+    static const struct {
+        const char *condition;
+        tv expected;
+    } cases[] = {
+        /* A wildcard after the part that names the account or
+         * organization leaves the caller pinned. */
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::111122223333:role/*\"}}", TV_FALSE},
+        {"{\"StringLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::111122223333:role/*\"}}",
+         TV_FALSE},
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::111122223333:role/${aws:username}\"}}",
+         TV_FALSE},
+        {"{\"ArnEquals\": {\"aws:SourceArn\": \"arn:aws:sns:*:111122223333:*\"}}", TV_FALSE},
+        {"{\"ArnLike\": {\"s3:DataAccessPointArn\":"
+         " \"arn:aws:s3:us-east-1:111122223333:accesspoint/*\"}}",
+         TV_FALSE},
+        {"{\"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\":"
+         " [\"o-abc123/r-ab12/ou-ab12-11111111/*\"]}}",
+         TV_FALSE},
+        {"{\"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\": [\"o-abc123/*\","
+         " \"o-def456/r-cd34/*\"]}}",
+         TV_FALSE},
+        {"{\"StringLike\": {\"aws:SourceOrgPaths\": \"o-abc123/*\"}}", TV_FALSE},
+        {"{\"StringLike\": {\"aws:userid\": \"AROAEXAMPLE:*\"}}", TV_FALSE},
+        {"{\"StringLike\": {\"aws:userid\": \"111122223333:*\"}}", TV_FALSE},
+        /* A wildcard or variable in that part pins nothing. */
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::*:role/reader\"}}", TV_TRUE},
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::1111*:role/reader\"}}", TV_TRUE},
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::11112222333?:role/reader\"}}",
+         TV_TRUE},
+        {"{\"ArnLike\": {\"aws:PrincipalArn\":"
+         " \"arn:aws:iam::${aws:PrincipalAccount}:role/reader\"}}",
+         TV_TRUE},
+        {"{\"ArnLike\": {\"aws:PrincipalArn\": \"arn:${aws:x}:111122223333:role/reader\"}}",
+         TV_TRUE},
+        {"{\"ArnLike\": {\"aws:SourceArn\": \"*\"}}", TV_TRUE},
+        {"{\"ArnLike\": {\"aws:SourceArn\": \"arn:aws:sns:us-east-1:*\"}}", TV_TRUE},
+        {"{\"ArnLike\": {\"aws:SourceArn\": \"arn:aws:s3:::logs-*\"}}", TV_TRUE},
+        /* StringLike's "*" spans colons, so it must not come before the
+         * account: this one matches
+         * arn:aws:sns:us-east-1:999999999999:x:111122223333:y. */
+        {"{\"StringLike\": {\"aws:SourceArn\": \"arn:aws:sns:*:111122223333:*\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:PrincipalOrgPaths\": \"*/ou-ab12-22222222/*\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:PrincipalOrgPaths\": \"o-abc*\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:PrincipalOrgPaths\": \"/r-ab12/*\"}}", TV_TRUE},
+        {"{\"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\": [\"o-abc123/*\", \"*\"]}}",
+         TV_TRUE},
+        {"{\"StringLike\": {\"aws:PrincipalOrgID\": \"o-*\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:SourceAccount\": \"11112222333?\"}}", TV_TRUE},
+        {"{\"StringEquals\": {\"aws:SourceAccount\": \"${aws:PrincipalAccount}\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:userid\": \"AROA*\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:userid\": \"*:session\"}}", TV_TRUE},
+        {"{\"StringLike\": {\"aws:userid\": \":*\"}}", TV_TRUE},
+        /* An anonymous caller's aws:userid is "anonymous". */
+        {"{\"StringEquals\": {\"aws:userid\": \"anonymous\"}}", TV_TRUE},
+        {"{\"StringEqualsIgnoreCase\": {\"aws:userid\": [\"AIDAEXAMPLE\", \"Anonymous\"]}}",
+         TV_TRUE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eval_result out;
+        result_init(&out);
+        eval_public("\"*\"", cases[i].condition, &out);
+        expect_tv(&out, cases[i].expected, cases[i].condition);
+        result_free(&out);
+    }
+}
+END_TEST
+
 START_TEST(wildcard_action_services)
 {
     static const struct {
@@ -1646,6 +1871,9 @@ Suite *make_suite(void)
     tcase_add_test(cases, public_principal_spellings);
     tcase_add_test(cases, public_principal_conditions);
     tcase_add_test(cases, public_principal_unknown_parts);
+    tcase_add_test(cases, public_principal_unknown_members);
+    tcase_add_test(cases, public_principal_source_ip_cover);
+    tcase_add_test(cases, public_principal_wildcard_values);
     tcase_add_test(cases, wildcard_action_services);
     tcase_add_test(cases, wildcard_not_action);
     tcase_add_test(cases, compile_rejects_bad_services);
