@@ -369,16 +369,15 @@ static void blame_membership(const condition *c, const cursor *at, const candida
     cursor chain[PATH_MAX_STEPS + 1];
     if (s->kind == SOURCE_FOLLOW && at) {
         result_set(out, TV_UNKNOWN, cursor_follow(chain, at, &s->path));
-        result_note(out, "which resource %s refers to is not known",
-                    s->path.count ? s->path.text : "the value");
+        out->reference = 1;
         return;
     }
     const attr_path *remote = s->kind == SOURCE_MATCH ? &s->pairs[0].remote : &s->path;
     cursor root;
     cursor_root(&root, cand->resource);
     result_set(out, TV_UNKNOWN, cursor_follow(chain, &root, remote));
-    result_note(out, "whether %s refers to %s is not known", cand->resource->address,
-                at ? at->resource->address : "it");
+    out->reference = 1;
+    result_note(out, "it may or may not be %s", at ? at->resource->address : "this resource");
 }
 
 static void eval_candidate(const condition *c, const eval_ctx *ctx, const cursor *at,
@@ -388,7 +387,7 @@ static void eval_candidate(const condition *c, const eval_ctx *ctx, const cursor
         cursor chain[PATH_MAX_STEPS + 1];
         result_set(out, TV_UNKNOWN,
                    at ? cursor_follow(chain, at, &c->u.quant.source.path) : NULL);
-        result_note(out, "which resource it refers to is not known");
+        out->reference = 1;
         return;
     }
     cursor root;

@@ -68,7 +68,7 @@ static const char *unknown_reason(const soc2_resource *holder)
 
 static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
                              const char *path, const soc2_resource *evidence,
-                             const soc2_resource *holder, const char *note)
+                             const soc2_resource *holder, int reference, const char *note)
 {
     strbuf m = STRBUF_INIT;
     switch (status) {
@@ -82,9 +82,15 @@ static char *compose_message(const soc2_rule *rule, soc2_finding_status status,
             sb_printf(&m, "Fails: %s", rule->title);
         break;
     case SOC2_FINDING_UNKNOWN:
-        sb_printf(&m, "Not decided: %s depends on %s%s%s, whose value is not known%s",
-                  rule->title, evidence ? evidence->address : "", evidence && *path ? "." : "",
-                  *path ? path : (evidence ? "" : "a value"), unknown_reason(holder));
+        if (reference)
+            sb_printf(&m, "Not decided: %s depends on which resource %s%s%s refers to",
+                      rule->title, evidence ? evidence->address : "",
+                      evidence && *path ? "." : "", *path ? path : (evidence ? "" : "a value"));
+        else
+            sb_printf(&m, "Not decided: %s depends on %s%s%s, whose value is not known%s",
+                      rule->title, evidence ? evidence->address : "",
+                      evidence && *path ? "." : "", *path ? path : (evidence ? "" : "a value"),
+                      unknown_reason(holder));
         break;
     default:
         sb_printf(&m, "Could not be evaluated: %s", rule->title);
@@ -134,7 +140,7 @@ static int add_finding(soc2_report *report, const soc2_rule *rule, const soc2_re
     const soc2_resource *owner = r->resource ? r->resource : subject;
     char *message = compose_message(rule, status, sb_str(&r->path),
                                     r->resource && r->resource != subject ? r->resource : NULL,
-                                    owner, sb_str(&r->note));
+                                    owner, r->reference, sb_str(&r->note));
     return report_add(report, rule, subject, status, path, evidence, owner, message);
 }
 

@@ -6,6 +6,7 @@ void result_init(eval_result *r)
 {
     r->value = TV_FALSE;
     r->resource = NULL;
+    r->reference = 0;
     sb_init(&r->path);
     sb_init(&r->note);
 }
@@ -19,6 +20,7 @@ void result_free(eval_result *r)
 void result_set(eval_result *r, tv value, const cursor *at)
 {
     r->value = value;
+    r->reference = 0;
     sb_reset(&r->path);
     sb_reset(&r->note);
     r->resource = at ? at->resource : NULL;

@@ -18,6 +18,8 @@ typedef struct eval_result {
     const soc2_resource *resource; /* holds the deciding value, or NULL */
     strbuf path;                   /* the deciding attribute path */
     strbuf note;                   /* why, for TV_ERROR; optional detail else */
+    int reference; /* TV_UNKNOWN because which resource the value at `path`
+                      refers to is not known, not the value itself */
 } eval_result;
 
 void result_init(eval_result *r);

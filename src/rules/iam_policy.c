@@ -447,9 +447,9 @@ void iam_policy_statement_name(const iam_policy *policy, size_t index, strbuf *s
     cursor_child_key(&sid, &statement, "Sid");
     if (cursor_state(&sid) == VALUE_PRESENT && json_is_string(sid.value) &&
         json_string_length(sid.value) > 0) {
-        sb_puts(sb, " (Sid ");
+        sb_puts(sb, ", Sid ");
         iam_append_quoted(sb, json_string_value(sid.value));
-        sb_putc(sb, ')');
+        sb_putc(sb, ',');
     }
 }
 

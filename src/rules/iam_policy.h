@@ -40,7 +40,7 @@ void iam_policy_statement(const iam_policy *policy, size_t index, cursor *out);
 
 /* Appends how notes name statement `index`: "statement 2", or "the
  * statement" when Statement is a single object, followed by its Sid when
- * it has one: "statement 2 (Sid \"PublicRead\")". */
+ * it has one: "statement 2, Sid \"PublicRead\",". */
 void iam_policy_statement_name(const iam_policy *policy, size_t index, strbuf *sb);
 
 typedef enum iam_effect {

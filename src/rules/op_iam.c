@@ -245,9 +245,15 @@ static int admin_across_statements(const cursor *at, eval_result *out)
     if (!failed && statements > 1 &&
         iam_patterns_cover_service(patterns, count, "iam") == IAM_COVER_YES) {
         strbuf note = STRBUF_INIT;
-        sb_printf(&note, "the %zu Allow statements on every resource together allow every "
-                         "IAM action, which lets the holder grant itself any permission",
-                  statements);
+        if (iam_patterns_cover_actions(patterns, count) == IAM_COVER_YES)
+            sb_printf(&note, "the %zu Allow statements on every resource together allow every "
+                             "action",
+                      statements);
+        else
+            sb_printf(&note, "the %zu Allow statements on every resource together allow "
+                             "every IAM action, which lets the holder grant itself any "
+                             "permission",
+                      statements);
         /* A cursor points at its parent, so the first statement's Action
          * is found again here rather than kept from the loop. */
         cursor first_statement, first_action;
@@ -264,11 +270,48 @@ static int admin_across_statements(const cursor *at, eval_result *out)
     return found;
 }
 
+/* Returns whether a Deny without a Condition takes every IAM action on
+ * every resource away: an explicit Deny overrides every Allow, so the
+ * holder cannot grant itself anything, whatever else the policy allows. */
+static int denies_every_iam_action(const cursor *at)
+{
+    iam_policy policy;
+    eval_result scratch;
+    result_init(&scratch);
+    int denied = 0;
+    if (iam_policy_open(&policy, at, &scratch) == TV_TRUE) {
+        for (size_t i = 0; i < policy.count && !denied; i++) {
+            cursor statement, action, condition, resource, not_resource;
+            iam_policy_statement(&policy, i, &statement);
+            cursor_child_key(&action, &statement, "Action");
+            cursor_child_key(&condition, &statement, "Condition");
+            cursor_child_key(&resource, &statement, "Resource");
+            cursor_child_key(&not_resource, &statement, "NotResource");
+            if (cursor_state(&statement) != VALUE_PRESENT ||
+                iam_statement_effect(&statement) != IAM_EFFECT_DENY ||
+                cursor_state(&condition) != VALUE_MISSING ||
+                cursor_state(&action) != VALUE_PRESENT)
+                continue;
+            strbuf ignored = STRBUF_INIT;
+            iam_coverage coverage = {TV_FALSE, SIZE_MAX};
+            denied = iam_element_covers(&action, cover_service, "iam", &ignored).verdict ==
+                         TV_TRUE &&
+                     every_resource(&resource, &not_resource, &coverage, &ignored) == TV_TRUE;
+            sb_free(&ignored);
+        }
+    }
+    iam_policy_close(&policy);
+    result_free(&scratch);
+    return denied;
+}
+
 static void admin_eval(const void *state, const cursor *at, eval_result *out)
 {
     iam_eval_statements(state, at, out, admin_statement);
     if (out->value != TV_TRUE)
         admin_across_statements(at, out);
+    if (out->value == TV_TRUE && denies_every_iam_action(at))
+        result_set(out, TV_FALSE, at);
 }
 
 /* iam_wildcard_action */

@@ -240,7 +240,54 @@ static int arn_fixes_account(const char *text, size_t fixed, operator_kind kind)
  * fixed. That part is the account field of an ARN, the organization ID
  * that starts an organization path, or the unique ID before ":" in an
  * aws:userid ("AROAEXAMPLE:*" matches the sessions of one role). */
+static int pattern_pins(const char *text, key_format format, operator_kind kind);
+
+/* Policy variables that are not the caller's own values. The aws:Resource
+ * keys take the values of the resource the policy is on, so a condition
+ * such as aws:PrincipalOrgID = "${aws:ResourceOrgID}" limits callers to
+ * the resource's own organization, as data perimeters do. The requested
+ * region contains no ":" or "/", so it is a wildcard within one field. */
+static const struct {
+    const char *variable;
+    const char *replacement;
+} known_variables[] = {
+    {"${aws:ResourceAccount}", "111122223333"},
+    {"${aws:ResourceOrgID}", "o-resource"},
+    {"${aws:ResourceOrgPaths}", "o-resource/r-root/"},
+    {"${aws:RequestedRegion}", "*"},
+};
+
+/* Returns whether one string value of a pinning key limits the caller to
+ * known identities (see pattern_pins()). The policy variables of
+ * known_variables are replaced first: the resource's own values by a fixed
+ * value of the same kind, and the requested region by "*". */
 static int value_pins(const char *text, key_format format, operator_kind kind)
+{
+    if (!strstr(text, "${"))
+        return pattern_pins(text, format, kind);
+
+    strbuf rewritten = STRBUF_INIT;
+    for (const char *p = text; *p;) {
+        size_t i = 0;
+        size_t count = sizeof(known_variables) / sizeof(known_variables[0]);
+        for (; i < count; i++)
+            if (strncasecmp(p, known_variables[i].variable,
+                            strlen(known_variables[i].variable)) == 0)
+                break;
+        if (i < count) {
+            sb_puts(&rewritten, known_variables[i].replacement);
+            p += strlen(known_variables[i].variable);
+        } else {
+            sb_putc(&rewritten, *p++);
+        }
+    }
+    /* Out of memory, the value counts as pinning nothing: the safe side. */
+    int pins = !rewritten.failed && pattern_pins(sb_str(&rewritten), format, kind);
+    sb_free(&rewritten);
+    return pins;
+}
+
+static int pattern_pins(const char *text, key_format format, operator_kind kind)
 {
     size_t length = strlen(text);
     size_t fixed = fixed_length(text);
@@ -509,7 +556,11 @@ static tv public_statement(const void *state, const iam_policy *policy, size_t i
             iam_append_element(&note, &aws);
             sb_putc(&note, '}');
         }
-        sb_puts(&note, " with no condition that limits the caller");
+        cursor condition;
+        cursor_child_key(&condition, statement, "Condition");
+        sb_puts(&note, cursor_state(&condition) == VALUE_MISSING
+                           ? " with no condition that limits the caller"
+                           : " with a Condition that limits no caller");
         result_set(out, TV_TRUE, negated ? &not_principal : &principal);
         result_note(out, "%s", sb_str(&note));
         sb_free(&note);

@@ -614,6 +614,9 @@ typedef struct family_scan {
     size_t last_rule;    /* the last one, or SIZE_MAX */
     name_list rules;     /* the rules with a block in `opened` */
     name_list blocks;    /* those blocks, quoted */
+    size_t whole_rule;   /* the first rule with a block that covers every
+                            address alone ("0.0.0.0/0"), or SIZE_MAX */
+    char *whole_block;   /* that block, quoted */
 } family_scan;
 
 typedef struct open_scan {
@@ -658,6 +661,11 @@ static void scan_blocks(open_scan *scan, const cursor *rule, size_t index, const
             strbuf quoted = STRBUF_INIT;
             sb_printf(&quoted, "\"%s\"", json_string_value(item.value));
             names_add(&family->blocks, sb_str(&quoted));
+            if (block.prefix == 0 && family->whole_rule == SIZE_MAX) {
+                family->whole_rule = index;
+                family->whole_block = sb_steal(&quoted);
+                scan->failed |= family->whole_block == NULL;
+            }
             sb_free(&quoted);
             break;
         }
@@ -683,6 +691,7 @@ static void open_scan_free(open_scan *scan)
         cidr_set_free(&scan->family[f].perhaps);
         names_free(&scan->family[f].rules);
         names_free(&scan->family[f].blocks);
+        free(scan->family[f].whole_block);
     }
     result_free(&scan->invalid);
     result_free(&scan->unknown);
@@ -713,7 +722,8 @@ static void open_eval(const void *opaque, const cursor *at, eval_result *out)
     open_scan scan;
     memset(&scan, 0, sizeof(scan));
     for (int f = 0; f < 2; f++)
-        scan.family[f].first_rule = scan.family[f].last_rule = SIZE_MAX;
+        scan.family[f].first_rule = scan.family[f].last_rule = scan.family[f].whole_rule =
+            SIZE_MAX;
     result_init(&scan.invalid);
     result_init(&scan.unknown);
     result_init(&scan.perhaps);
@@ -751,16 +761,27 @@ static void open_eval(const void *opaque, const cursor *at, eval_result *out)
 
     if (decided >= 0) {
         family_scan *family = &scan.family[decided];
+        /* A block that covers every address alone is named alone, even
+         * when other rules open the port too. */
+        int whole = family->whole_rule != SIZE_MAX;
         cursor rule;
-        cursor_child_index(&rule, at, family->first_rule);
+        cursor_child_index(&rule, at, whole ? family->whole_rule : family->first_rule);
         strbuf note = STRBUF_INIT;
-        names_finish(&family->rules, &note);
-        sb_puts(&note, family->rules.count > 1 ? " allow " : " allows ");
+        if (whole) {
+            cursor_render_path(&rule, &note);
+            sb_puts(&note, " allows ");
+        } else {
+            names_finish(&family->rules, &note);
+            sb_puts(&note, family->rules.count > 1 ? " allow " : " allows ");
+        }
         describe_port(state, &note);
         sb_puts(&note, " from ");
-        names_finish(&family->blocks, &note);
+        if (whole)
+            sb_puts(&note, family->whole_block);
+        else
+            names_finish(&family->blocks, &note);
         sb_printf(&note, ", which %s every %s address",
-                  family->blocks.count > 1 ? "together cover" : "covers",
+                  !whole && family->blocks.count > 1 ? "together cover" : "covers",
                   family_name((cidr_family)decided));
         result_set(out, TV_TRUE, &rule);
         result_note(out, "%s", sb_str(&note));

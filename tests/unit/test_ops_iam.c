@@ -219,13 +219,13 @@ START_TEST(bucket_policies_regula_plan)
     eval_plan_policy(&op_iam_public_principal, NULL, plan,
                      "aws_s3_bucket_policy.allowget-policy", &out);
     ck_assert_str_eq(sb_str(&out.path), "policy.Statement[0].Principal");
-    ck_assert_str_eq(sb_str(&out.note), "statement 0 (Sid \"AllAccess\") allows Principal "
+    ck_assert_str_eq(sb_str(&out.note), "statement 0, Sid \"AllAccess\", allows Principal "
                                         "{\"AWS\": \"*\"} with no "
                                         "condition that limits the caller");
     eval_plan_policy(&op_iam_public_principal, NULL, plan,
                      "aws_s3_bucket.allowlist-inline-policy", &out);
     ck_assert_str_eq(sb_str(&out.note),
-                     "statement 0 (Sid \"AllAccess\") allows Principal \"*\" with no "
+                     "statement 0, Sid \"AllAccess\", allows Principal \"*\" with no "
                      "condition that limits the caller");
     result_free(&out);
     json_decref(plan);
@@ -360,7 +360,7 @@ START_TEST(sqs_queue_policies_cfn_nag)
     result_init(&out);
     run_op(&op_iam_public_principal, NULL, r, "policy", &out);
     ck_assert_str_eq(sb_str(&out.path), "policy.Statement.Principal");
-    ck_assert_str_eq(sb_str(&out.note), "the statement (Sid \"Allow-User-SendMessage\") allows Principal "
+    ck_assert_str_eq(sb_str(&out.note), "the statement, Sid \"Allow-User-SendMessage\", allows Principal "
                                         "{\"AWS\": \"*\"} with no "
                                         "condition that limits the caller");
     result_free(&out);
