@@ -12,6 +12,7 @@
 #include "../core/error.h"
 #include "../util/array.h"
 #include "../util/jsonpos.h"
+#include "../util/jsonstr.h"
 #include "../util/path.h"
 #include "../util/strmap.h"
 
@@ -83,8 +84,7 @@ static int optional_string(soc2_loader *l, config_item *it, const char *key, con
         return SOC2_OK;
     /* Types, IDs, names and ARNs are C strings from here on: a NUL would
      * cut one short without a word. */
-    int has_nul = json_is_string(value) &&
-                  strlen(json_string_value(value)) != json_string_length(value);
+    int has_nul = json_string_has_nul(value);
     if (json_is_string(value) && !has_nul) {
         *out = json_string_value(value);
         return SOC2_OK;

@@ -21,6 +21,7 @@
 #include "../core/error.h"
 #include "../util/array.h"
 #include "../util/jsonpos.h"
+#include "../util/jsonstr.h"
 #include "../util/path.h"
 
 /* Detection. */
@@ -755,8 +756,7 @@ int cfn_resource_is_created(cfn_template *t, const char *logical_id, json_t *res
     *created = 1;
     if (!condition)
         return SOC2_OK;
-    if (!json_is_string(condition) ||
-        strlen(json_string_value(condition)) != json_string_length(condition))
+    if (!json_is_string(condition) || json_string_has_nul(condition))
         return fail_resource(t, logical_id, "Condition", "Condition must be a condition name");
 
     strbuf ptr = STRBUF_INIT;
@@ -914,7 +914,7 @@ static int load_resource(cfn_template *t, const cfn_mapping *mapping, const char
                              "a resource must be an object with a Type and Properties");
     const json_t *type_value = json_object_get(resource, "Type");
     const char *source_type = json_string_value(type_value);
-    if (!source_type || strlen(source_type) != json_string_length(type_value))
+    if (!source_type || json_string_has_nul(type_value))
         return fail_resource(t, logical_id, type_value ? "Type" : NULL,
                              "Type must be a resource type name such as AWS::S3::Bucket");
     /* Other members (DependsOn, Metadata, DeletionPolicy, ...) do not

@@ -19,7 +19,7 @@
 #include "../core/error.h"
 #include "../util/array.h"
 #include "../util/jsonpos.h"
-#include "../util/path.h"
+#include "../util/jsonstr.h"
 #include "../util/strmap.h"
 
 typedef struct dependency {
@@ -212,7 +212,7 @@ static int read_depends_on(dependency_graph *g, const char *logical_id, json_t *
                              "resource \"%s\": DependsOn must be the logical ID of a resource "
                              "or a list of them",
                              logical_id);
-        } else if (strlen(json_string_value(name)) != json_string_length(name) ||
+        } else if (json_string_has_nul(name) ||
                    !json_object_get(g->template->resources, json_string_value(name))) {
             strbuf quoted = STRBUF_INIT;
             cfn_append_quoted(&quoted, json_string_value(name), json_string_length(name));

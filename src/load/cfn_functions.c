@@ -2,16 +2,14 @@
  * a function CloudFormation does not define is rejected, and a function
  * call must be the only member of its object. */
 #include <ctype.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cfn.h"
 #include "../core/error.h"
-#include "../util/array.h"
 #include "../util/jsonpos.h"
-#include "../util/path.h"
+#include "../util/jsonstr.h"
 
 /* Function names. */
 
@@ -94,13 +92,6 @@ static int fail_unknown_function(cfn_template *t, strbuf *ptr, const char *name,
     return rc;
 }
 
-/* Returns whether `value` is a string that holds a NUL character. */
-static int has_nul(const json_t *value)
-{
-    return json_is_string(value) &&
-           strlen(json_string_value(value)) != json_string_length(value);
-}
-
 /* How many leading arguments of a function are names (of a parameter, a
  * resource, an attribute, a condition or a mapping), which are C strings
  * from here on: a NUL in one would make it name another without a word. */
@@ -123,11 +114,11 @@ static int check_name_arguments(cfn_template *t, strbuf *ptr, const char *functi
     size_t names = name_arguments(function);
     if (names == 0)
         return SOC2_OK;
-    if (json_is_string(argument) && has_nul(argument))
+    if (json_string_has_nul(argument))
         return cfn_fail_at(t, ptr, function, -1,
                            "the argument of %s must not contain a NUL character", function);
     for (size_t i = 0; json_is_array(argument) && i < names; i++)
-        if (has_nul(json_array_get(argument, i)))
+        if (json_string_has_nul(json_array_get(argument, i)))
             return cfn_fail_at(t, ptr, function, (long)i,
                                "the arguments of %s must not contain a NUL character",
                                function);

@@ -1,6 +1,6 @@
 /* Walking a template's values without recursion, for checks that visit
  * every value (function names, dependencies between resources). */
-#include <stdint.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +8,6 @@
 #include "../core/error.h"
 #include "../util/array.h"
 #include "../util/jsonpos.h"
-#include "../util/path.h"
 
 /* Walking a template. */
 

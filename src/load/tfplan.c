@@ -19,6 +19,7 @@
 #include "tfrefs.h"
 #include "../core/error.h"
 #include "../util/jsonpos.h"
+#include "../util/jsonstr.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
 
@@ -124,7 +125,7 @@ static int get_string(plan_reader *pr, const json_t *object, const char *member,
         return rc;
     /* Addresses, types and names are C strings from here on: a NUL in one
      * would cut it short without a word. */
-    if (value && strlen(json_string_value(value)) != json_string_length(value)) {
+    if (json_string_has_nul(value)) {
         size_t mark = enter(pr, member);
         rc = fail_here(pr, SOC2_EFORMAT, "\"%s\" must not contain a NUL character", member);
         leave(pr, mark);

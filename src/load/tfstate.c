@@ -26,6 +26,7 @@
 #include "tfrefs.h"
 #include "../core/error.h"
 #include "../util/jsonpos.h"
+#include "../util/jsonstr.h"
 #include "../util/strbuf.h"
 
 /* Members of a `terraform show -json` plan. A document with any of them at
@@ -185,7 +186,7 @@ static int get_string(state_reader *sr, const json_t *object, const char *member
         return rc;
     /* Addresses, types and names are C strings from here on: a NUL in one
      * would cut it short without a word. */
-    if (value && strlen(json_string_value(value)) != json_string_length(value)) {
+    if (json_string_has_nul(value)) {
         size_t mark = enter(sr, member);
         rc = fail_here(sr, SOC2_EFORMAT, "\"%s\" must not contain a NUL character", member);
         leave(sr, mark);

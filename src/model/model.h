@@ -199,9 +199,9 @@ const ptrvec *snapshot_resources_by_identity(const soc2_snapshot *snapshot, cons
 
 /* ARNs that are not known (arn.c). Both functions write a key of the form
  * "<service>:<resource part>" ("sns:alarms", "iam:role/ops") to `key`.
- * arn_key_of_resource() writes the key that the resource's name decides
+ * arn_key_of_resource() writes the key that the resource's name decides,
  * when its own `arn` is not known and its type's ARN is built from its
- * name; arn_key_of_text() writes the key of an ARN written as text. Each
+ * name. arn_key_of_text() writes the key of an ARN written as text. Each
  * returns 1 with the key, 0 when there is none, or -1 when memory runs
  * out. */
 int arn_key_of_resource(const soc2_resource *resource, strbuf *key);

@@ -246,9 +246,10 @@ const ptrvec *snapshot_resources_by_identity(const soc2_snapshot *s, const char 
 }
 
 /* Adds an edge for every string attribute value that names another resource
- * by ID, ARN or name, unless a reference at that path already exists. */
+ * by ID, ARN or name, unless a reference at that path already exists.
+ * `arn_key` is scratch space for arn_key_of_text(). */
 static int add_value_edges(soc2_snapshot *s, soc2_resource *r, const json_t *value,
-                           strbuf *path)
+                           strbuf *path, strbuf *arn_key)
 {
     /* Tags are labels people choose; one equal to a name refers to nothing.
      * AWS Config relationships are resolved by their adapter, which leaves
@@ -263,14 +264,10 @@ static int add_value_edges(soc2_snapshot *s, soc2_resource *r, const json_t *val
         if (!targets) {
             /* An ARN may name a resource whose own ARN is not known: the
              * match is then ambiguous (see arn.c). */
-            strbuf key = STRBUF_INIT;
-            int has_key = arn_key_of_text(json_string_value(value), &key);
-            if (has_key < 0) {
-                sb_free(&key);
+            int has_key = arn_key_of_text(json_string_value(value), arn_key);
+            if (has_key < 0)
                 return -1;
-            }
-            targets = has_key ? strmap_get(&s->by_arn_key, sb_str(&key)) : NULL;
-            sb_free(&key);
+            targets = has_key ? strmap_get(&s->by_arn_key, sb_str(arn_key)) : NULL;
             flags = EDGE_AMBIGUOUS;
         }
         if (!targets || resource_has_edge_at(r, sb_str(path)))
@@ -289,7 +286,7 @@ static int add_value_edges(soc2_snapshot *s, soc2_resource *r, const json_t *val
         json_t *child;
         json_object_foreach((json_t *)value, key, child) {
             path_append_key(path, key);
-            int rc = add_value_edges(s, r, child, path);
+            int rc = add_value_edges(s, r, child, path, arn_key);
             sb_truncate(path, mark);
             if (rc < 0)
                 return -1;
@@ -297,7 +294,7 @@ static int add_value_edges(soc2_snapshot *s, soc2_resource *r, const json_t *val
     } else if (json_is_array(value)) {
         for (size_t i = 0; i < json_array_size(value); i++) {
             path_append_index(path, i);
-            int rc = add_value_edges(s, r, json_array_get(value, i), path);
+            int rc = add_value_edges(s, r, json_array_get(value, i), path, arn_key);
             sb_truncate(path, mark);
             if (rc < 0)
                 return -1;
@@ -325,23 +322,21 @@ int snapshot_index(soc2_snapshot *s)
         return SOC2_OK;
     drop_indexes(s);
 
-    strbuf path = STRBUF_INIT;
-    for (size_t i = 0; i < s->count; i++) {
+    /* `key` is scratch space for the ARN keys of arn.c. */
+    strbuf path = STRBUF_INIT, key = STRBUF_INIT;
+    int failed = 0;
+    for (size_t i = 0; i < s->count && !failed; i++) {
         soc2_resource *r = s->resources[i];
-        if (index_add(&s->by_type, r->type, r) < 0 || index_identities(s, r, &path) < 0) {
-            sb_free(&path);
-            goto nomem;
-        }
+        failed = index_add(&s->by_type, r->type, r) < 0 || index_identities(s, r, &key) < 0;
     }
-
-    for (size_t i = 0; i < s->count; i++) {
+    for (size_t i = 0; i < s->count && !failed; i++) {
         sb_reset(&path);
-        if (add_value_edges(s, s->resources[i], s->resources[i]->attrs, &path) < 0) {
-            sb_free(&path);
-            goto nomem;
-        }
+        failed = add_value_edges(s, s->resources[i], s->resources[i]->attrs, &path, &key) < 0;
     }
     sb_free(&path);
+    sb_free(&key);
+    if (failed)
+        goto nomem;
 
     for (size_t i = 0; i < s->count; i++)
         if (add_in_edges(s->resources[i]) < 0)

@@ -252,17 +252,20 @@ void iam_eval_statements(const void *state, const cursor *at, eval_result *out,
                          iam_statement_test test)
 {
     iam_policy policy;
-    if (iam_policy_open(&policy, at, out) != TV_TRUE) {
-        iam_policy_close(&policy);
-        return;
-    }
+    if (iam_policy_open(&policy, at, out) == TV_TRUE)
+        iam_eval_policy(state, &policy, at, out, test);
+    iam_policy_close(&policy);
+}
 
+void iam_eval_policy(const void *state, const iam_policy *policy, const cursor *at,
+                     eval_result *out, iam_statement_test test)
+{
     eval_result scratch;
     result_init(&scratch);
     tv pending = TV_FALSE; /* the value `out` holds: TV_ERROR or TV_UNKNOWN */
-    for (size_t i = 0; i < policy.count; i++) {
+    for (size_t i = 0; i < policy->count; i++) {
         cursor statement;
-        iam_policy_statement(&policy, i, &statement);
+        iam_policy_statement(policy, i, &statement);
         tv verdict;
         if (cursor_state(&statement) == VALUE_MISSING && statement.mask) {
             /* Only unknown parts of the statement are given: it could
@@ -271,7 +274,7 @@ void iam_eval_statements(const void *state, const cursor *at, eval_result *out,
             result_note(&scratch, "the statement could grant anything");
             verdict = TV_UNKNOWN;
         } else {
-            verdict = test(state, &policy, i, &statement, &scratch);
+            verdict = test(state, policy, i, &statement, &scratch);
         }
         if (verdict == TV_TRUE) {
             result_move(out, &scratch);
@@ -289,5 +292,4 @@ void iam_eval_statements(const void *state, const cursor *at, eval_result *out,
 
 done:
     result_free(&scratch);
-    iam_policy_close(&policy);
 }

@@ -78,7 +78,7 @@ tv iam_effect_allows(const cursor *statement, strbuf *where);
 
 /* Sets TV_UNKNOWN on `out` at the rendered path `where` (the statement's
  * path when `where` is empty), with the note "<what> depends on it". The
- * finding's message says that the value at the path is not known. */
+ * finding's message states that the value at the path is not known. */
 void iam_set_unknown(eval_result *out, const cursor *statement, const strbuf *where,
                      const char *what);
 
@@ -97,5 +97,11 @@ typedef tv (*iam_statement_test)(const void *state, const iam_policy *policy, si
  * the first TV_UNKNOWN one; with none of these the policy is TV_FALSE. */
 void iam_eval_statements(const void *state, const cursor *at, eval_result *out,
                          iam_statement_test test);
+
+/* Runs `test` on each statement of a policy that iam_policy_open() opened,
+ * deciding as iam_eval_statements() does. For an operator that reads the
+ * policy again after the statements, so that it is parsed once. */
+void iam_eval_policy(const void *state, const iam_policy *policy, const cursor *at,
+                     eval_result *out, iam_statement_test test);
 
 #endif

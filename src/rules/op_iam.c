@@ -14,6 +14,7 @@
 
 #include "iam_eval.h"
 #include "ops.h"
+#include "../util/array.h"
 
 /* The coverage tests of iam_pattern.h with the signature
  * iam_element_covers() takes. */
@@ -197,44 +198,23 @@ static int allows_actions_everywhere(const cursor *statement, cursor *action)
 /* Decides whether the Allow statements on every resource match every IAM
  * action together, as "iam:A*" to "iam:Z*" in 26 statements do: IAM grants
  * the union of the statements that allow. Sets `out` to TV_TRUE at the
- * first of them and returns 1 when they do. Only known strings count. */
-static int admin_across_statements(const cursor *at, eval_result *out)
+ * first of them when they do. Only known strings count. */
+static void admin_across_statements(const iam_policy *policy, eval_result *out)
 {
-    iam_policy policy;
-    eval_result scratch;
-    result_init(&scratch);
-    int found = 0;
-    if (iam_policy_open(&policy, at, &scratch) != TV_TRUE) {
-        iam_policy_close(&policy);
-        result_free(&scratch);
-        return 0;
-    }
-
     const char **patterns = NULL;
     size_t count = 0, cap = 0, statements = 0, first = 0;
     int failed = 0;
-    for (size_t i = 0; i < policy.count && !failed; i++) {
+    for (size_t i = 0; i < policy->count && !failed; i++) {
         cursor statement, action;
-        iam_policy_statement(&policy, i, &statement);
+        iam_policy_statement(policy, i, &statement);
         if (!allows_actions_everywhere(&statement, &action))
             continue;
-        size_t items = iam_element_count(&action);
         size_t added = 0;
-        for (size_t k = 0; k < items; k++) {
+        for (size_t k = 0; k < iam_element_count(&action) && !failed; k++) {
             cursor item;
             if (iam_element_item(&action, k, &item) != IAM_ITEM_STRING)
                 continue;
-            if (count == cap) {
-                size_t grown_cap = cap ? cap * 2 : 16;
-                const char **grown = realloc(patterns, grown_cap * sizeof(*grown));
-                if (!grown) {
-                    failed = 1;
-                    break;
-                }
-                patterns = grown;
-                cap = grown_cap;
-            }
-            patterns[count++] = json_string_value(item.value);
+            failed = ARRAY_PUSH(patterns, count, cap, json_string_value(item.value)) < 0;
             added++;
         }
         if (added && statements++ == 0)
@@ -244,74 +224,67 @@ static int admin_across_statements(const cursor *at, eval_result *out)
     /* One statement alone was decided by admin_statement(). */
     if (!failed && statements > 1 &&
         iam_patterns_cover_service(patterns, count, "iam") == IAM_COVER_YES) {
-        strbuf note = STRBUF_INIT;
-        if (iam_patterns_cover_actions(patterns, count) == IAM_COVER_YES)
-            sb_printf(&note, "the %zu Allow statements on every resource together allow every "
-                             "action",
-                      statements);
-        else
-            sb_printf(&note, "the %zu Allow statements on every resource together allow "
-                             "every IAM action, which lets the holder grant itself any "
-                             "permission",
-                      statements);
         /* A cursor points at its parent, so the first statement's Action
          * is found again here rather than kept from the loop. */
         cursor first_statement, first_action;
-        iam_policy_statement(&policy, first, &first_statement);
+        iam_policy_statement(policy, first, &first_statement);
         cursor_child_key(&first_action, &first_statement, "Action");
         result_set(out, TV_TRUE, &first_action);
-        result_note(out, "%s", sb_str(&note));
-        sb_free(&note);
-        found = 1;
+        if (iam_patterns_cover_actions(patterns, count) == IAM_COVER_YES)
+            result_note(out, "the %zu Allow statements on every resource together allow every "
+                             "action",
+                        statements);
+        else
+            result_note(out, "the %zu Allow statements on every resource together allow "
+                             "every IAM action, which lets the holder grant itself any "
+                             "permission",
+                        statements);
     }
     free(patterns);
-    iam_policy_close(&policy);
-    result_free(&scratch);
-    return found;
 }
 
 /* Returns whether a Deny without a Condition takes every IAM action on
  * every resource away: an explicit Deny overrides every Allow, so the
  * holder cannot grant itself anything, whatever else the policy allows. */
-static int denies_every_iam_action(const cursor *at)
+static int denies_every_iam_action(const iam_policy *policy)
 {
-    iam_policy policy;
-    eval_result scratch;
-    result_init(&scratch);
-    int denied = 0;
-    if (iam_policy_open(&policy, at, &scratch) == TV_TRUE) {
-        for (size_t i = 0; i < policy.count && !denied; i++) {
-            cursor statement, action, condition, resource, not_resource;
-            iam_policy_statement(&policy, i, &statement);
-            cursor_child_key(&action, &statement, "Action");
-            cursor_child_key(&condition, &statement, "Condition");
-            cursor_child_key(&resource, &statement, "Resource");
-            cursor_child_key(&not_resource, &statement, "NotResource");
-            if (cursor_state(&statement) != VALUE_PRESENT ||
-                iam_statement_effect(&statement) != IAM_EFFECT_DENY ||
-                cursor_state(&condition) != VALUE_MISSING ||
-                cursor_state(&action) != VALUE_PRESENT)
-                continue;
-            strbuf ignored = STRBUF_INIT;
-            iam_coverage coverage = {TV_FALSE, SIZE_MAX};
-            denied = iam_element_covers(&action, cover_service, "iam", &ignored).verdict ==
-                         TV_TRUE &&
-                     every_resource(&resource, &not_resource, &coverage, &ignored) == TV_TRUE;
-            sb_free(&ignored);
-        }
+    for (size_t i = 0; i < policy->count; i++) {
+        cursor statement, action, condition, resource, not_resource;
+        iam_policy_statement(policy, i, &statement);
+        cursor_child_key(&action, &statement, "Action");
+        cursor_child_key(&condition, &statement, "Condition");
+        cursor_child_key(&resource, &statement, "Resource");
+        cursor_child_key(&not_resource, &statement, "NotResource");
+        if (cursor_state(&statement) != VALUE_PRESENT ||
+            iam_statement_effect(&statement) != IAM_EFFECT_DENY ||
+            cursor_state(&condition) != VALUE_MISSING || cursor_state(&action) != VALUE_PRESENT)
+            continue;
+
+        strbuf ignored = STRBUF_INIT;
+        iam_coverage coverage = {TV_FALSE, SIZE_MAX};
+        int denied =
+            iam_element_covers(&action, cover_service, "iam", &ignored).verdict == TV_TRUE &&
+            every_resource(&resource, &not_resource, &coverage, &ignored) == TV_TRUE;
+        sb_free(&ignored);
+        if (denied)
+            return 1;
     }
-    iam_policy_close(&policy);
-    result_free(&scratch);
-    return denied;
+    return 0;
 }
 
+/* Opens the policy once for the three readings: statement by statement,
+ * the Allow statements together, and a Deny that overrides them. */
 static void admin_eval(const void *state, const cursor *at, eval_result *out)
 {
-    iam_eval_statements(state, at, out, admin_statement);
-    if (out->value != TV_TRUE)
-        admin_across_statements(at, out);
-    if (out->value == TV_TRUE && denies_every_iam_action(at))
-        result_set(out, TV_FALSE, at);
+    iam_policy policy;
+    if (iam_policy_open(&policy, at, out) == TV_TRUE) {
+        iam_eval_policy(state, &policy, at, out, admin_statement);
+        if (out->value != TV_TRUE)
+            admin_across_statements(&policy, out);
+        if (out->value == TV_TRUE && denies_every_iam_action(&policy))
+            result_set(out, TV_FALSE, at);
+    }
+    iam_policy_close(&policy);
 }
 
 /* iam_wildcard_action */

@@ -310,9 +310,9 @@ static int pattern_pins(const char *text, key_format format, operator_kind kind)
     return 0;
 }
 
-/* Parses an aws:SourceIp value into a block. The IAM User Guide on IP
- * address condition operators says an address without a prefix length
- * gets /32. It names no family, so an IPv6 address alone is read as /32
+/* Parses an aws:SourceIp value into a block. Per the IAM User Guide on IP
+ * address condition operators, an address without a prefix length gets
+ * /32. It names no family, so an IPv6 address alone is read as /32
  * too, the wider of the two readings. Returns 0 for text that is no
  * address or block. */
 static int parse_source_ip(const char *text, cidr_block *block)

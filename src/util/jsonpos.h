@@ -20,7 +20,7 @@ int json_locate(const char *text, size_t length, const char *pointer, int *line,
 int json_locate_many(const char *text, size_t length, const char *const *pointers, size_t count,
                      int *lines, int *columns);
 
-/* Finds a NUL byte, which JSON text never holds (not even in a string),
+/* Finds a NUL byte, which JSON text never contains (not even in a string),
  * in the first `end` bytes of `text` (at most `length`). Returns 1 with the
  * 1-based *line and *column (in characters) of the first one, or 0 when
  * there is none. A parser that stops there reports a misleading cause
